@@ -1,0 +1,128 @@
+/**
+ * Genesis JSON → the L2's first state and header fields. The file is geth's genesis format
+ * (the subset the engine uses) plus an `ore` section that the engine turns into predeploy
+ * storage. Numbers may be `0x` hex strings, decimal strings or JSON numbers; alloc keys may
+ * omit `0x`. Format: docs/engine.md#genesis.
+ *
+ * ```json
+ * { "config": { "chainId": 901 },
+ *   "timestamp": "0x0", "gasLimit": "0x1c9c380", "baseFeePerGas": "0x3b9aca00", "extraData": "0x",
+ *   "alloc": { "0xf39f…": { "balance": "0x21e19e0c9bab2400000", "nonce": "0x0", "code": "0x", "storage": {} } },
+ *   "ore": { "l1CrossDomainMessenger": "0x…", "l1StandardBridge": "0x…", "feeVaultRecipient": "0x…" } }
+ * ```
+ */
+import { fromHex } from "../bytes.ts";
+import { InvalidGenesisError } from "./errors.ts";
+
+/** One genesis account. */
+export interface GenesisAccount {
+  balance: bigint;
+  nonce: bigint;
+  code: Uint8Array;
+  /** 32-byte slot → 32-byte value (non-zero values only). */
+  storage: Map<bigint, bigint>;
+}
+
+/** L1 addresses the L2 predeploys point at, written into their storage at genesis. */
+export interface OreGenesisConfig {
+  l1CrossDomainMessenger?: Uint8Array;
+  l1StandardBridge?: Uint8Array;
+  /** L1 address the fee vaults withdraw to. */
+  feeVaultRecipient?: Uint8Array;
+}
+
+/** A parsed genesis: header fields and lower-case hex address → account. */
+export interface Genesis {
+  chainId: bigint;
+  timestamp: bigint;
+  gasLimit: bigint;
+  baseFeePerGas: bigint;
+  extraData: Uint8Array;
+  alloc: Map<string, GenesisAccount>;
+  ore: OreGenesisConfig;
+}
+
+/** Default base fee of block 0 when the file gives none (1 gwei, as geth). */
+export const DEFAULT_GENESIS_BASE_FEE = 1_000_000_000n;
+
+/** Parses a genesis JSON value; throws `InvalidGenesisError` naming the first bad field. */
+export function parseGenesis(json: unknown): Genesis {
+  const g = obj(json, "genesis");
+  const config = obj(g.config, "config");
+  const alloc = new Map<string, GenesisAccount>();
+  for (const [key, value] of Object.entries(obj(g.alloc ?? {}, "alloc"))) {
+    const address = addressHex(key, `alloc key ${key}`);
+    if (alloc.has(address)) throw new InvalidGenesisError(`genesis: duplicate alloc address ${address}`);
+    alloc.set(address, account(value, `alloc[${key}]`));
+  }
+  const ore = obj(g.ore ?? {}, "ore");
+  const extraData = bytes(g.extraData ?? "0x", "extraData");
+  if (extraData.length > 32)
+    throw new InvalidGenesisError(`genesis: extraData must be at most 32 bytes, found ${extraData.length}`);
+  return {
+    chainId: uint(config.chainId, "config.chainId"),
+    timestamp: uint(g.timestamp ?? 0, "timestamp"),
+    gasLimit: uint(g.gasLimit ?? 30_000_000, "gasLimit"),
+    baseFeePerGas: uint(g.baseFeePerGas ?? DEFAULT_GENESIS_BASE_FEE, "baseFeePerGas"),
+    extraData,
+    alloc,
+    ore: {
+      l1CrossDomainMessenger: optAddress(ore.l1CrossDomainMessenger, "ore.l1CrossDomainMessenger"),
+      l1StandardBridge: optAddress(ore.l1StandardBridge, "ore.l1StandardBridge"),
+      feeVaultRecipient: optAddress(ore.feeVaultRecipient, "ore.feeVaultRecipient"),
+    },
+  };
+}
+
+function account(v: unknown, where: string): GenesisAccount {
+  const a = obj(v, where);
+  const storage = new Map<bigint, bigint>();
+  for (const [slot, value] of Object.entries(obj(a.storage ?? {}, `${where}.storage`))) {
+    const val = uint(value, `${where}.storage[${slot}]`);
+    if (val >> 256n !== 0n)
+      throw new InvalidGenesisError(`genesis: ${where}.storage[${slot}] exceeds 32 bytes`);
+    if (val !== 0n) storage.set(uint(slot, `${where}.storage key ${slot}`), val);
+  }
+  return {
+    balance: uint(a.balance ?? 0, `${where}.balance`),
+    nonce: uint(a.nonce ?? 0, `${where}.nonce`),
+    code: bytes(a.code ?? "0x", `${where}.code`),
+    storage,
+  };
+}
+
+function obj(v: unknown, where: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new InvalidGenesisError(
+      `genesis: ${where} must be an object, found ${v === null ? "null" : typeof v}`,
+    );
+  }
+  return v as Record<string, unknown>;
+}
+
+function uint(v: unknown, where: string): bigint {
+  if (typeof v === "bigint" && v >= 0n) return v;
+  try {
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+    if (typeof v === "string" && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return BigInt(v);
+  } catch {}
+  throw new InvalidGenesisError(`genesis: ${where} must be a non-negative integer, found ${String(v)}`);
+}
+
+function bytes(v: unknown, where: string): Uint8Array {
+  if (typeof v === "string" && /^(0x)?([0-9a-fA-F]{2})*$/.test(v)) return fromHex(v);
+  throw new InvalidGenesisError(`genesis: ${where} must be hex bytes, found ${JSON.stringify(v)}`);
+}
+
+function addressHex(v: string, where: string): string {
+  const s = v.startsWith("0x") || v.startsWith("0X") ? v.slice(2) : v;
+  if (!/^[0-9a-fA-F]{40}$/.test(s))
+    throw new InvalidGenesisError(`genesis: ${where} is not a 20-byte address`);
+  return `0x${s.toLowerCase()}`;
+}
+
+function optAddress(v: unknown, where: string): Uint8Array | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") throw new InvalidGenesisError(`genesis: ${where} must be an address string`);
+  return fromHex(addressHex(v, where));
+}
