@@ -8,6 +8,7 @@ export { assertBytes, assertBytesLength, bytesEqual, concatBytes, fromHex, toHex
 export { OreError, PipelineError, type Severity } from "./core/errors.ts";
 
 // Hashing: keccak-256 (WASM) and SHA-256
+export { createKeccak256, type Keccak256Hasher, keccak256, keccak256Many } from "./core/hash/keccak.ts";
 
 // Generalized-index binary Merkle trees (SHA-256)
 
