@@ -10,7 +10,7 @@
 import { bytesEqual } from "../bytes.ts";
 import type { DepositTx } from "./depositTx.ts";
 import { InvalidDepositLogError } from "./errors.ts";
-import { keccak256 } from "./keccak.ts";
+import { keccak256 } from "../hash/keccak.ts";
 import { userDepositSourceHash } from "./sourceHash.ts";
 import { bytesToUint, uintToBytes } from "./words.ts";
 

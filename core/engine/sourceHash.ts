@@ -6,7 +6,7 @@
  * Spec: https://specs.optimism.io/protocol/deposits.html#source-hash-computation
  */
 import { assertBytesLength, concatBytes } from "../bytes.ts";
-import { keccak256 } from "./keccak.ts";
+import { keccak256 } from "../hash/keccak.ts";
 import { uintToBytes as word } from "./words.ts";
 
 /** Source-hash domains (the first 32-byte word of the outer preimage). */
