@@ -46,3 +46,14 @@ export class TrieTooLargeError extends OreError {
     });
   }
 }
+
+/** An operation that reads committed state was called with uncommitted writes pending. */
+export class UncommittedChangesError extends OreError {
+  override name = "UncommittedChangesError";
+
+  constructor(operation: string) {
+    super(`${operation}: expected a committed trie, found uncommitted writes (call commit() first)`, {
+      details: { operation },
+    });
+  }
+}
