@@ -19,6 +19,7 @@ export interface KeccakExports {
   hashMany(count: number): void;
   absorb(len: number): void;
   finish(len: number): void;
+  permute(): void;
   heapBase(): number;
 }
 

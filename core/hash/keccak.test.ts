@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { keccak_256 } from "@noble/hashes/sha3.js";
+import { keccak_256, keccakP } from "@noble/hashes/sha3.js";
 import { createKeccak, type IHasher } from "hash-wasm";
+import { keccakWasm } from "../../wasm/keccak.ts";
 import { toHex } from "../bytes.ts";
 import { createKeccak256, keccak256, keccak256Many } from "./keccak.ts";
 
@@ -105,6 +106,20 @@ describe("keccak256", () => {
     for (const bad of [undefined, null, "00", 5, [1, 2], new Uint16Array(2), new ArrayBuffer(4)]) {
       expect(() => keccak256(bad as never)).toThrow(TypeError);
       expect(() => keccak256(bad as never)).toThrow(/^data: expected Uint8Array/);
+    }
+  });
+});
+
+describe("wasm module", () => {
+  test("permute is Keccak-f[1600] (against noble's keccakP) on random states", () => {
+    const { statePtr } = keccakWasm;
+    for (let t = 0; t < 20; t++) {
+      const state = t === 0 ? new Uint8Array(200) : bytes(200, t);
+      const want = new Uint32Array(state.slice().buffer);
+      keccakP(want);
+      keccakWasm.bytes().set(state, statePtr);
+      keccakWasm.exports.permute();
+      expect(hex(keccakWasm.bytes().slice(statePtr, statePtr + 200))).toBe(hex(new Uint8Array(want.buffer)));
     }
   });
 });

@@ -3,7 +3,7 @@
  * over fixed buffers in its own exported memory. The ABI and memory layout are written down in
  * `wasm/README.md` (section "keccak"); the constants below are the single source for it.
  */
-import { KECCAK256_RATE, keccakAbsorb, keccakFinal } from "../lib/keccak";
+import { KECCAK256_RATE, keccak256, keccakAbsorb, keccakF1600, keccakFinal } from "../lib/keccak";
 
 /** Hashing state used by `absorb`/`finish` (200 bytes, 25 little-endian u64 lanes). */
 export const STATE_PTR: usize = 0x10000;
@@ -22,8 +22,7 @@ export const RATE: usize = KECCAK256_RATE;
 
 /** Hashes DATA[0..len) into OUT[0..32). `len <= DATA_BYTES`. */
 export function hash(len: usize): void {
-  memory.fill(STATE_PTR, 0, 200);
-  keccakFinal(STATE_PTR, DATA_PTR, len, OUT_PTR);
+  keccak256(DATA_PTR, len, OUT_PTR);
 }
 
 /**
@@ -34,8 +33,7 @@ export function hashMany(count: u32): void {
   let p = DATA_PTR;
   for (let i: u32 = 0; i < count; i++) {
     let len = <usize>load<u32>(LENS_PTR + ((<usize>i) << 2));
-    memory.fill(STATE_PTR, 0, 200);
-    keccakFinal(STATE_PTR, p, len, OUT_PTR + ((<usize>i) << 5));
+    keccak256(p, len, OUT_PTR + ((<usize>i) << 5));
     p += len;
   }
 }
@@ -48,6 +46,11 @@ export function absorb(len: usize): void {
 /** Absorbs DATA[0..len) into STATE as the final input (padded) and writes the digest to OUT. */
 export function finish(len: usize): void {
   keccakFinal(STATE_PTR, DATA_PTR, len, OUT_PTR);
+}
+
+/** Applies Keccak-f[1600] to STATE in place (for other Keccak-based constructions and tests). */
+export function permute(): void {
+  keccakF1600(STATE_PTR);
 }
 
 /** First byte past the module's static data; always below STATE_PTR (checked by the loader). */
