@@ -8,9 +8,9 @@
  * (op-node `derive/deposit_log.go` `UnmarshalDepositLogEvent`). Format: docs/deposits.md.
  */
 import { bytesEqual } from "../bytes.ts";
+import { keccak256 } from "../hash/keccak.ts";
 import type { DepositTx } from "./depositTx.ts";
 import { InvalidDepositLogError } from "./errors.ts";
-import { keccak256 } from "../hash/keccak.ts";
 import { userDepositSourceHash } from "./sourceHash.ts";
 import { bytesToUint, uintToBytes } from "./words.ts";
 

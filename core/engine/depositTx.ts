@@ -9,8 +9,8 @@
  */
 import { RLP } from "@ethereumjs/rlp";
 import { assertBytesLength, concatBytes } from "../bytes.ts";
-import { InvalidDepositError } from "./errors.ts";
 import { keccak256 } from "../hash/keccak.ts";
+import { InvalidDepositError } from "./errors.ts";
 
 /** EIP-2718 type byte of a deposit transaction. */
 export const DEPOSIT_TX_TYPE = 0x7e;

@@ -11,8 +11,10 @@
  *   "ore": { "l1CrossDomainMessenger": "0x…", "l1StandardBridge": "0x…", "feeVaultRecipient": "0x…" } }
  * ```
  */
-import { fromHex } from "../bytes.ts";
+import { fromHex, toHex } from "../bytes.ts";
 import { InvalidGenesisError } from "./errors.ts";
+import { PREDEPLOYS } from "./predeploys.ts";
+import { bytesToUint } from "./words.ts";
 
 /** One genesis account. */
 export interface GenesisAccount {
@@ -125,4 +127,41 @@ function optAddress(v: unknown, where: string): Uint8Array | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "string") throw new InvalidGenesisError(`genesis: ${where} must be an address string`);
   return fromHex(addressHex(v, where));
+}
+
+/** Runtime code of each predeploy contract (FeeVault serves all three vaults). */
+export interface PredeployCode {
+  L1Block: Uint8Array;
+  GasPriceOracle: Uint8Array;
+  L2ToL1MessagePasser: Uint8Array;
+  L2CrossDomainMessenger: Uint8Array;
+  L2StandardBridge: Uint8Array;
+  FeeVault: Uint8Array;
+}
+
+/**
+ * The genesis alloc with every predeploy added (an alloc entry already at a predeploy address
+ * wins), and their genesis storage: slot 0 of the messenger is the L1 messenger, slot 0 of the
+ * bridge the L1 bridge, slot 0 of each fee vault the fee recipient (contracts/src/L2/).
+ */
+export function allocWithPredeploys(g: Genesis, code: PredeployCode): Map<string, GenesisAccount> {
+  const out = new Map(g.alloc);
+  const slot0 = (a: Uint8Array | undefined) => {
+    const m = new Map<bigint, bigint>();
+    if (a) m.set(0n, bytesToUint(a));
+    return m;
+  };
+  const add = (address: Uint8Array, runtime: Uint8Array, storage = new Map<bigint, bigint>()) => {
+    const key = toHex(address);
+    if (!out.has(key)) out.set(key, { balance: 0n, nonce: 0n, code: runtime, storage });
+  };
+  add(PREDEPLOYS.L1Block, code.L1Block);
+  add(PREDEPLOYS.GasPriceOracle, code.GasPriceOracle);
+  add(PREDEPLOYS.L2ToL1MessagePasser, code.L2ToL1MessagePasser);
+  add(PREDEPLOYS.L2CrossDomainMessenger, code.L2CrossDomainMessenger, slot0(g.ore.l1CrossDomainMessenger));
+  add(PREDEPLOYS.L2StandardBridge, code.L2StandardBridge, slot0(g.ore.l1StandardBridge));
+  for (const vault of [PREDEPLOYS.SequencerFeeVault, PREDEPLOYS.BaseFeeVault, PREDEPLOYS.L1FeeVault]) {
+    add(vault, code.FeeVault, slot0(g.ore.feeVaultRecipient));
+  }
+  return out;
 }
