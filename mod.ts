@@ -13,3 +13,44 @@ export { createKeccak256, type Keccak256Hasher, keccak256, keccak256Many } from 
 // Generalized-index binary Merkle trees (SHA-256)
 
 // Merkle Patricia Trie
+export {
+  type Account,
+  decodeAccount,
+  decodeStorageValue,
+  emptyAccount,
+  encodeAccount,
+  encodeStorageValue,
+} from "./core/mpt/account.ts";
+export { EMPTY_CODE_HASH, EMPTY_ROOT } from "./core/mpt/constants.ts";
+export {
+  InvalidNodeError,
+  InvalidProofError,
+  MissingNodeError,
+  TrieTooLargeError,
+  UncommittedChangesError,
+} from "./core/mpt/errors.ts";
+export { type AccountProof, getAccountProof, type StorageProof } from "./core/mpt/ethProof.ts";
+export {
+  type IterableNodeStore,
+  MemoryNodeStore,
+  type NodeStore,
+  type NodeStoreOp,
+} from "./core/mpt/nodeStore.ts";
+export { accountStorageRoots, type PruneOptions, pruneNodes, reachableNodes } from "./core/mpt/prune.ts";
+export { MerkleTrie, type MerkleTrieOptions } from "./core/mpt/trie.ts";
+export { secureTrieRoot, type TrieEntry, trieRoot } from "./core/mpt/trieRoot.ts";
+export { verifyProof } from "./core/mpt/verifyProof.ts";
+export {
+  bytesToUint,
+  RlpError,
+  type RlpInput,
+  RlpNonCanonicalError,
+  RlpTrailingBytesError,
+  RlpTruncatedError,
+  RlpTypeError,
+  type RlpValue,
+  rlpDecode,
+  rlpDecodeList,
+  rlpEncode,
+  uintToBytes,
+} from "./core/rlp.ts";
