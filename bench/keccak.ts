@@ -32,7 +32,7 @@ function rows(
   fns: { ore: () => unknown; hashWasm: () => unknown; noble: () => unknown },
   minMs: number,
 ): Measurement[] {
-  const rounds = 3;
+  const rounds = 5;
   let [ore, hashWasm, noble] = [0, 0, 0];
   for (let r = 0; r < rounds; r++) {
     const opts = { minMs: minMs / rounds, opsPerCall };

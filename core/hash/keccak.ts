@@ -67,9 +67,9 @@ export function keccak256Many(inputs: readonly Uint8Array[]): Uint8Array[] {
       continue;
     }
     hashMany(count);
-    // One copy of all digests, then views into it: one allocation per batch instead of per input.
-    const digests = mem.slice(OUT, OUT + 32 * count);
-    for (let k = 0; k < count; k++) out[first + k] = digests.subarray(32 * k, 32 * k + 32);
+    // A 32-byte slice per digest: measured faster under JSC than views into one batch copy,
+    // and each digest owns its buffer.
+    for (let k = 0, o = OUT; k < count; k++, o += 32) out[first + k] = mem.slice(o, o + 32);
   }
   return out;
 }

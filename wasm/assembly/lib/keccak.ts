@@ -5,8 +5,9 @@
  * `import { keccak256 } from "../lib/keccak"` and hash inside WASM without crossing to JS.
  *
  * A state in memory is 200 bytes: lane (x, y) is a little-endian u64 at byte 8 * (x + 5y). In
- * the hot loop the lanes live in locals a0..a24, 2 rounds unrolled per iteration, with lanes
- * 1, 2, 8, 12, 17 and 20 held inverted (lane complementing) so chi needs 5 NOTs, not 25.
+ * the hot loop the lanes live in locals a0..a24, 1 round(s) per loop iteration, with lanes
+ * 1, 2, 8, 12, 17 and 20 held inverted there (lane complementing) so chi needs 5 NOTs, not 25;
+ * states in memory are always plain.
  * The library owns a small static scratch area (the padded last block), so it is not
  * reentrant; WASM is single-threaded and nothing here calls out, so that never matters.
  *
@@ -125,7 +126,7 @@ export function keccakAbsorb(statePtr: usize, inPtr: usize, len: usize): usize {
     a14 ^= load<u64>(p, 112);
     a15 ^= load<u64>(p, 120);
     a16 ^= load<u64>(p, 128);
-    for (let r: usize = 0; r < 192; r += 16) {
+    for (let r: usize = 0; r < 192; r += 8) {
       c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;
       c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;
       c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;
@@ -163,71 +164,6 @@ export function keccakAbsorb(statePtr: usize, inPtr: usize, len: usize): usize {
       b4 = rotl<u64>(a24 ^ d4, 14);
       c2 = ~b2;
       a0 = b0 ^ (b1 | b2) ^ load<u64>(RC + r, 0);
-      a1 = b1 ^ (c2 | b3);
-      a2 = b2 ^ (b3 & b4);
-      a3 = b3 ^ (b4 | b0);
-      a4 = b4 ^ (b0 & b1);
-      c4 = ~b9;
-      a5 = b5 ^ (b6 | b7);
-      a6 = b6 ^ (b7 & b8);
-      a7 = b7 ^ (b8 | c4);
-      a8 = b8 ^ (b9 | b5);
-      a9 = b9 ^ (b5 & b6);
-      c3 = ~b13;
-      a10 = b10 ^ (b11 | b12);
-      a11 = b11 ^ (b12 & b13);
-      a12 = b12 ^ (c3 & b14);
-      a13 = c3 ^ (b14 | b10);
-      a14 = b14 ^ (b10 & b11);
-      c3 = ~b18;
-      a15 = b15 ^ (b16 & b17);
-      a16 = b16 ^ (b17 | b18);
-      a17 = b17 ^ (c3 | b19);
-      a18 = c3 ^ (b19 & b15);
-      a19 = b19 ^ (b15 | b16);
-      c1 = ~b21;
-      a20 = b20 ^ (c1 & b22);
-      a21 = c1 ^ (b22 | b23);
-      a22 = b22 ^ (b23 & b24);
-      a23 = b23 ^ (b24 | b20);
-      a24 = b24 ^ (b20 & b21);
-      c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;
-      c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;
-      c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;
-      c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23;
-      c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24;
-      d0 = c4 ^ rotl<u64>(c1, 1);
-      d1 = c0 ^ rotl<u64>(c2, 1);
-      d2 = c1 ^ rotl<u64>(c3, 1);
-      d3 = c2 ^ rotl<u64>(c4, 1);
-      d4 = c3 ^ rotl<u64>(c0, 1);
-      b0 = a0 ^ d0;
-      b10 = rotl<u64>(a1 ^ d1, 1);
-      b20 = rotl<u64>(a2 ^ d2, 62);
-      b5 = rotl<u64>(a3 ^ d3, 28);
-      b15 = rotl<u64>(a4 ^ d4, 27);
-      b16 = rotl<u64>(a5 ^ d0, 36);
-      b1 = rotl<u64>(a6 ^ d1, 44);
-      b11 = rotl<u64>(a7 ^ d2, 6);
-      b21 = rotl<u64>(a8 ^ d3, 55);
-      b6 = rotl<u64>(a9 ^ d4, 20);
-      b7 = rotl<u64>(a10 ^ d0, 3);
-      b17 = rotl<u64>(a11 ^ d1, 10);
-      b2 = rotl<u64>(a12 ^ d2, 43);
-      b12 = rotl<u64>(a13 ^ d3, 25);
-      b22 = rotl<u64>(a14 ^ d4, 39);
-      b23 = rotl<u64>(a15 ^ d0, 41);
-      b8 = rotl<u64>(a16 ^ d1, 45);
-      b18 = rotl<u64>(a17 ^ d2, 15);
-      b3 = rotl<u64>(a18 ^ d3, 21);
-      b13 = rotl<u64>(a19 ^ d4, 8);
-      b14 = rotl<u64>(a20 ^ d0, 18);
-      b24 = rotl<u64>(a21 ^ d1, 2);
-      b9 = rotl<u64>(a22 ^ d2, 61);
-      b19 = rotl<u64>(a23 ^ d3, 56);
-      b4 = rotl<u64>(a24 ^ d4, 14);
-      c2 = ~b2;
-      a0 = b0 ^ (b1 | b2) ^ load<u64>(RC + r, 8);
       a1 = b1 ^ (c2 | b3);
       a2 = b2 ^ (b3 & b4);
       a3 = b3 ^ (b4 | b0);
@@ -369,7 +305,7 @@ export function keccak256(inPtr: usize, len: usize, outPtr: usize): void {
     a14 ^= load<u64>(src, 112);
     a15 ^= load<u64>(src, 120);
     a16 ^= load<u64>(src, 128);
-    for (let r: usize = 0; r < 192; r += 16) {
+    for (let r: usize = 0; r < 192; r += 8) {
       c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;
       c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;
       c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;
@@ -407,71 +343,6 @@ export function keccak256(inPtr: usize, len: usize, outPtr: usize): void {
       b4 = rotl<u64>(a24 ^ d4, 14);
       c2 = ~b2;
       a0 = b0 ^ (b1 | b2) ^ load<u64>(RC + r, 0);
-      a1 = b1 ^ (c2 | b3);
-      a2 = b2 ^ (b3 & b4);
-      a3 = b3 ^ (b4 | b0);
-      a4 = b4 ^ (b0 & b1);
-      c4 = ~b9;
-      a5 = b5 ^ (b6 | b7);
-      a6 = b6 ^ (b7 & b8);
-      a7 = b7 ^ (b8 | c4);
-      a8 = b8 ^ (b9 | b5);
-      a9 = b9 ^ (b5 & b6);
-      c3 = ~b13;
-      a10 = b10 ^ (b11 | b12);
-      a11 = b11 ^ (b12 & b13);
-      a12 = b12 ^ (c3 & b14);
-      a13 = c3 ^ (b14 | b10);
-      a14 = b14 ^ (b10 & b11);
-      c3 = ~b18;
-      a15 = b15 ^ (b16 & b17);
-      a16 = b16 ^ (b17 | b18);
-      a17 = b17 ^ (c3 | b19);
-      a18 = c3 ^ (b19 & b15);
-      a19 = b19 ^ (b15 | b16);
-      c1 = ~b21;
-      a20 = b20 ^ (c1 & b22);
-      a21 = c1 ^ (b22 | b23);
-      a22 = b22 ^ (b23 & b24);
-      a23 = b23 ^ (b24 | b20);
-      a24 = b24 ^ (b20 & b21);
-      c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;
-      c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;
-      c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;
-      c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23;
-      c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24;
-      d0 = c4 ^ rotl<u64>(c1, 1);
-      d1 = c0 ^ rotl<u64>(c2, 1);
-      d2 = c1 ^ rotl<u64>(c3, 1);
-      d3 = c2 ^ rotl<u64>(c4, 1);
-      d4 = c3 ^ rotl<u64>(c0, 1);
-      b0 = a0 ^ d0;
-      b10 = rotl<u64>(a1 ^ d1, 1);
-      b20 = rotl<u64>(a2 ^ d2, 62);
-      b5 = rotl<u64>(a3 ^ d3, 28);
-      b15 = rotl<u64>(a4 ^ d4, 27);
-      b16 = rotl<u64>(a5 ^ d0, 36);
-      b1 = rotl<u64>(a6 ^ d1, 44);
-      b11 = rotl<u64>(a7 ^ d2, 6);
-      b21 = rotl<u64>(a8 ^ d3, 55);
-      b6 = rotl<u64>(a9 ^ d4, 20);
-      b7 = rotl<u64>(a10 ^ d0, 3);
-      b17 = rotl<u64>(a11 ^ d1, 10);
-      b2 = rotl<u64>(a12 ^ d2, 43);
-      b12 = rotl<u64>(a13 ^ d3, 25);
-      b22 = rotl<u64>(a14 ^ d4, 39);
-      b23 = rotl<u64>(a15 ^ d0, 41);
-      b8 = rotl<u64>(a16 ^ d1, 45);
-      b18 = rotl<u64>(a17 ^ d2, 15);
-      b3 = rotl<u64>(a18 ^ d3, 21);
-      b13 = rotl<u64>(a19 ^ d4, 8);
-      b14 = rotl<u64>(a20 ^ d0, 18);
-      b24 = rotl<u64>(a21 ^ d1, 2);
-      b9 = rotl<u64>(a22 ^ d2, 61);
-      b19 = rotl<u64>(a23 ^ d3, 56);
-      b4 = rotl<u64>(a24 ^ d4, 14);
-      c2 = ~b2;
-      a0 = b0 ^ (b1 | b2) ^ load<u64>(RC + r, 8);
       a1 = b1 ^ (c2 | b3);
       a2 = b2 ^ (b3 & b4);
       a3 = b3 ^ (b4 | b0);
