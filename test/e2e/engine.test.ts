@@ -1,0 +1,258 @@
+/**
+ * End-to-end: the engine as a separate process, spoken to over HTTP only — Engine API with JWT
+ * (build, get, re-import, invalid payloads), user RPC through viem clients, and a kill -9
+ * restart that keeps the chain.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { createPublicClient, createWalletClient, defineChain, type Hex, http, parseEther } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { chainConfig, publicActionsL2 } from "viem/op-stack";
+import { fromHex, toHex } from "../../core/bytes.ts";
+import { encodeDeposit } from "../../core/engine/depositTx.ts";
+import { l1InfoDeposit } from "../../core/engine/l1Info.ts";
+import { userDepositSourceHash } from "../../core/engine/sourceHash.ts";
+import { signJwt } from "../../node/engine/jwt.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are checked field by field below
+type Json = any;
+
+const dir = mkdtempSync(join(tmpdir(), "ore-engine-e2e-"));
+const secret = new Uint8Array(32).fill(7);
+const account = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const chainId = 901;
+writeFileSync(join(dir, "jwt.hex"), toHex(secret));
+writeFileSync(
+  join(dir, "genesis.json"),
+  JSON.stringify({
+    config: { chainId },
+    timestamp: "0x1000",
+    alloc: { [account.address]: { balance: "0x3635c9adc5dea00000" } },
+  }),
+);
+writeFileSync(
+  join(dir, "config.json"),
+  JSON.stringify({
+    dataDir: "./data",
+    genesis: "./genesis.json",
+    jwtSecret: "./jwt.hex",
+    engine: { port: 0 },
+    rpc: { port: 0 },
+  }),
+);
+
+let proc: Subprocess<"ignore", "pipe", "inherit">;
+let engineUrl = "";
+let rpcUrl = "";
+
+async function start() {
+  proc = Bun.spawn(["bun", "node/engine/main.ts", "--config", join(dir, "config.json")], {
+    cwd: join(import.meta.dir, "../.."),
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const reader = proc.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`engine exited: ${text}`);
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const ready = JSON.parse(text.split("\n")[0]!);
+  engineUrl = ready.engine;
+  rpcUrl = ready.rpc;
+}
+
+async function engine(method: string, params: unknown[], token: string | null = signJwt(secret)) {
+  const res = await fetch(engineUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { result?: Json; error?: { code: number; message: string } },
+  };
+}
+
+async function rpc(method: string, params: unknown[]) {
+  const res = await fetch(rpcUrl, {
+    method: "POST",
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return (await res.json()) as { result?: Json; error?: { code: number; message: string } };
+}
+
+const l1Hash = fromHex(`0x${"aa".repeat(32)}`);
+function attributes(timestamp: bigint, extra: Uint8Array[] = [], noTxPool = false) {
+  const info = l1InfoDeposit({
+    baseFeeScalar: 1368,
+    blobBaseFeeScalar: 810949,
+    sequenceNumber: timestamp,
+    timestamp: 5000n,
+    number: 9n,
+    baseFee: 7_000_000_000n,
+    blobBaseFee: 1n,
+    hash: l1Hash,
+    batcherHash: new Uint8Array(32),
+  });
+  return {
+    timestamp: `0x${timestamp.toString(16)}`,
+    prevRandao: toHex(new Uint8Array(32)),
+    suggestedFeeRecipient: "0x4200000000000000000000000000000000000011",
+    withdrawals: [],
+    parentBeaconBlockRoot: toHex(new Uint8Array(32)),
+    transactions: [toHex(encodeDeposit(info)), ...extra.map(toHex)],
+    noTxPool,
+    gasLimit: "0x1c9c380",
+  };
+}
+
+async function buildOn(head: Hex, attrs: ReturnType<typeof attributes>) {
+  const fcu = await engine("engine_forkchoiceUpdatedV3", [
+    { headBlockHash: head, safeBlockHash: head, finalizedBlockHash: head },
+    attrs,
+  ]);
+  expect(fcu.body.error).toBeUndefined();
+  const got = await engine("engine_getPayloadV3", [fcu.body.result.payloadId]);
+  return got.body.result.executionPayload;
+}
+
+const ore = defineChain({
+  ...chainConfig,
+  id: chainId,
+  name: "ore-e2e",
+  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+  rpcUrls: { default: { http: ["http://127.0.0.1"] } },
+});
+
+beforeAll(start);
+afterAll(() => {
+  proc?.kill(9);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("engine e2e", () => {
+  test("JWT: missing, wrong-key and stale tokens are refused", async () => {
+    expect((await engine("engine_exchangeCapabilities", [[]], null)).status).toBe(401);
+    expect((await engine("engine_exchangeCapabilities", [[]], signJwt(new Uint8Array(32)))).status).toBe(401);
+    expect((await engine("engine_exchangeCapabilities", [[]], signJwt(secret, 1000))).status).toBe(401);
+    const ok = await engine("engine_exchangeCapabilities", [[]]);
+    expect(ok.body.result).toContain("engine_newPayloadV3");
+  });
+
+  test("builds blocks from attributes, includes pool txs, serves them to viem", async () => {
+    const client = createPublicClient({ chain: ore, transport: http(rpcUrl) }).extend(publicActionsL2());
+    const wallet = createWalletClient({ account, chain: ore, transport: http(rpcUrl) });
+    expect(await client.getChainId()).toBe(chainId);
+    const genesis = await client.getBlock({ blockTag: "latest" });
+    const depositor = "0x00000000000000000000000000000000000000a0";
+    const deposit = encodeDeposit({
+      sourceHash: userDepositSourceHash(l1Hash, 0),
+      from: fromHex(depositor),
+      to: fromHex("0x00000000000000000000000000000000000000b0"),
+      mint: parseEther("1"),
+      value: 0n,
+      gas: 100_000n,
+      isSystemTx: false,
+      data: new Uint8Array(0),
+    });
+    const p1 = await buildOn(genesis.hash, attributes(genesis.timestamp + 2n, [deposit]));
+    expect(p1.transactions.length).toBe(2);
+    await engine("engine_forkchoiceUpdatedV3", [
+      { headBlockHash: p1.blockHash, safeBlockHash: genesis.hash, finalizedBlockHash: genesis.hash },
+      null,
+    ]);
+    expect(await client.getBalance({ address: depositor })).toBe(parseEther("1"));
+
+    const hash = await wallet.sendTransaction({
+      to: "0x00000000000000000000000000000000000000c0",
+      value: 1234n,
+    });
+    const l1Fee = await client.estimateL1Fee({
+      account,
+      to: "0x00000000000000000000000000000000000000c0",
+      value: 1n,
+    });
+    expect(l1Fee).toBeGreaterThan(0n);
+    const p2 = await buildOn(p1.blockHash, attributes(BigInt(p1.timestamp) + 2n));
+    expect(p2.transactions.length).toBe(2);
+    await engine("engine_forkchoiceUpdatedV3", [
+      { headBlockHash: p2.blockHash, safeBlockHash: p1.blockHash, finalizedBlockHash: genesis.hash },
+      null,
+    ]);
+    const receipt = await client.getTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+    expect(await client.getBalance({ address: "0x00000000000000000000000000000000000000c0" })).toBe(1234n);
+    const full = (await rpc("eth_getTransactionReceipt", [hash])).result;
+    expect(BigInt(full.l1Fee)).toBeGreaterThan(0n);
+    const depReceipt = (await rpc("eth_getBlockReceipts", [p1.blockNumber])).result[1];
+    expect(depReceipt.depositNonce).toBe("0x0");
+    expect(depReceipt.depositReceiptVersion).toBe("0x1");
+    expect((await client.getBlock({ blockTag: "safe" })).hash).toBe(p1.blockHash);
+    const proof = await client.getProof({ address: account.address, storageKeys: [] });
+    expect(proof.nonce).toBe(1);
+  });
+
+  test("newPayloadV3: known is VALID, tampered is INVALID, orphan is SYNCING; errors have spec codes", async () => {
+    const head = (await rpc("eth_getBlockByNumber", ["latest", false])).result;
+    const p = await buildOn(head.hash, attributes(BigInt(head.timestamp) + 2n, [], true));
+    const zero = toHex(new Uint8Array(32));
+    expect((await engine("engine_newPayloadV3", [p, [], zero])).body.result.status).toBe("VALID");
+    const bad = { ...p, stateRoot: toHex(new Uint8Array(32).fill(1)) };
+    const r = (await engine("engine_newPayloadV3", [bad, [], zero])).body.result;
+    expect(r.status).toBe("INVALID");
+    const orphan = { ...p, parentHash: toHex(new Uint8Array(32).fill(9)) };
+    expect((await engine("engine_newPayloadV3", [orphan, [], zero])).body.result.status).toBe("SYNCING");
+    expect((await engine("engine_getPayloadV3", ["0x0000000000000001"])).body.error?.code).toBe(-38001);
+    expect((await engine("engine_newPayloadV2", [p])).body.error?.code).toBe(-38005);
+    expect(
+      (
+        await engine("engine_forkchoiceUpdatedV3", [
+          { headBlockHash: head.hash, safeBlockHash: p.blockHash, finalizedBlockHash: zero },
+          null,
+        ])
+      ).body.error?.code,
+    ).toBe(-38002);
+    const stale = attributes(BigInt(head.timestamp));
+    expect(
+      (
+        await engine("engine_forkchoiceUpdatedV3", [
+          { headBlockHash: head.hash, safeBlockHash: zero, finalizedBlockHash: zero },
+          stale,
+        ])
+      ).body.error?.code,
+    ).toBe(-38003);
+    expect(
+      (await engine("engine_newPayloadV3", [{ ...p, blockNumber: "nope" }, [], zero])).body.error?.code,
+    ).toBe(-32602);
+    // Malformed user RPC never crashes the server.
+    expect((await rpc("eth_getBalance", ["0x12", "latest"])).error?.code).toBe(-32602);
+    const garbage = await fetch(rpcUrl, { method: "POST", body: "{not json" });
+    expect(((await garbage.json()) as { error: { code: number } }).error.code).toBe(-32700);
+    expect((await rpc("eth_sendRawTransaction", ["0x03c0"])).error?.code).toBe(-32000);
+  });
+
+  test("kill -9 and restart keeps the chain", async () => {
+    await engine("engine_forkchoiceUpdatedV3", [
+      {
+        headBlockHash: (await rpc("eth_getBlockByNumber", ["latest", false])).result.hash,
+        safeBlockHash: toHex(new Uint8Array(32)),
+        finalizedBlockHash: toHex(new Uint8Array(32)),
+      },
+      null,
+    ]);
+    const before = (await rpc("eth_getBlockByNumber", ["latest", false])).result;
+    proc.kill(9);
+    await proc.exited;
+    await start();
+    const after = (await rpc("eth_getBlockByNumber", ["latest", false])).result;
+    expect(after.hash).toBe(before.hash);
+    const p = await buildOn(after.hash, attributes(BigInt(after.timestamp) + 2n));
+    expect(BigInt(p.blockNumber)).toBe(BigInt(after.number) + 1n);
+  });
+});
