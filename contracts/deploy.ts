@@ -20,6 +20,7 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
+  getAddress,
   type Hex,
   http,
   type PublicClient,
@@ -161,7 +162,7 @@ export async function deployL1Contracts(
       });
     }
     startBlock ??= receipt.blockNumber;
-    return receipt.contractAddress;
+    return getAddress(receipt.contractAddress);
   };
 
   const systemConfig = await deploy("SystemConfig", systemConfigAbi, systemConfigBytecode, [
