@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { keccak_256, keccakP } from "@noble/hashes/sha3.js";
 import { createKeccak, type IHasher } from "hash-wasm";
+import { wasmBytes } from "../../wasm/dist/keccak.wasm.ts";
 import { keccakWasm } from "../../wasm/keccak.ts";
 import { toHex } from "../bytes.ts";
 import { createKeccak256, keccak256, keccak256Many } from "./keccak.ts";
@@ -111,6 +112,11 @@ describe("keccak256", () => {
 });
 
 describe("wasm module", () => {
+  test("stays small enough for synchronous compilation on a browser main thread", () => {
+    // Older Chromium (and its WebViews) refuse `new WebAssembly.Module` above 4 KiB there.
+    expect(wasmBytes.length).toBeLessThan(4096);
+  });
+
   test("permute is Keccak-f[1600] (against noble's keccakP) on random states", () => {
     const { statePtr } = keccakWasm;
     for (let t = 0; t < 20; t++) {

@@ -220,7 +220,7 @@ ${RC.map((h) => `  ${u64Literal(h)},`).join("\n")}
 ]);
 
 // The last, padded block of a message (136 bytes).
-const PAD: usize = memory.data(${"KECCAK256_RATE"}, 16);
+const PAD: usize = memory.data(136, 16);
 
 /**
  * Copies the final \`len < 136\` bytes at \`inPtr\` into PAD with Keccak's padding: a 0x01 byte

@@ -50,7 +50,7 @@ const RC: usize = memory.data<u64>([
 ]);
 
 // The last, padded block of a message (136 bytes).
-const PAD: usize = memory.data(KECCAK256_RATE, 16);
+const PAD: usize = memory.data(136, 16);
 
 /**
  * Copies the final `len < 136` bytes at `inPtr` into PAD with Keccak's padding: a 0x01 byte
