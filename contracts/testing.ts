@@ -21,6 +21,7 @@ import {
   type Hex,
   http,
   type PublicClient,
+  pad,
   type TestClient,
   type TransactionReceipt,
   type Transport,
@@ -28,7 +29,9 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ANVIL_KEYS, type Anvil, type AnvilOptions, startAnvil } from "../test/helpers/anvil.ts";
+import { l2OutputOracleAbi, optimismPortalAbi } from "./artifacts/index.ts";
 import { type DeployConfig, deployL1Contracts, type L1Deployment } from "./deploy.ts";
+import { hashWithdrawal, MessagePasserState, type WithdrawalTransaction } from "./withdrawals.ts";
 
 /** A funded L1 account with its own wallet client. */
 export type L1Wallet = WalletClient<Transport, Chain, Account>;
@@ -199,4 +202,86 @@ export function applyL1ToL2Alias(address: Address): Address {
   const offset = 0x1111000000000000000000000000000000001111n;
   const aliased = (BigInt(address) + offset) % 2n ** 160n;
   return getAddress(`0x${aliased.toString(16).padStart(40, "0")}`);
+}
+
+/**
+ * Drives withdrawals through a deployed portal: records them in a hand-built L2 state
+ * ({@link MessagePasserState}), proposes output roots of that state, proves and finalizes.
+ * The proposer pays the bond configured in the fixture's deployment.
+ */
+export class WithdrawalHarness {
+  /** The L2 state every published output commits to. */
+  readonly l2 = new MessagePasserState();
+  private readonly snapshots = new Map<bigint, ReturnType<MessagePasserState["snapshot"]>>();
+  private nonce = 0n;
+
+  constructor(private readonly f: L1Fixture) {}
+
+  /** A withdrawal with the next message-passer nonce (version 1 in the top two bytes). */
+  withdrawal(w: Omit<WithdrawalTransaction, "nonce">): WithdrawalTransaction {
+    return { nonce: (1n << 240n) | this.nonce++, ...w };
+  }
+
+  /** Records `w` in the L2 state and returns its hash. */
+  add(w: WithdrawalTransaction): Hex {
+    return this.l2.add(w);
+  }
+
+  /** Proposes the current L2 state's output root at the next block number; returns its index. */
+  async publish(latestBlockhash?: Hex): Promise<bigint> {
+    const snap = this.l2.snapshot(latestBlockhash);
+    const oracle = { address: this.f.deployment.addresses.L2OutputOracle, abi: l2OutputOracleAbi } as const;
+    const next = await this.f.publicClient.readContract({ ...oracle, functionName: "nextBlockNumber" });
+    const index = await this.f.publicClient.readContract({ ...oracle, functionName: "nextOutputIndex" });
+    await send(this.f.publicClient, this.f.proposer, {
+      ...oracle,
+      functionName: "proposeL2Output",
+      args: [snap.outputRoot, next, pad("0x00"), 0n],
+      value: this.f.deployment.config.proposalBond,
+    });
+    this.snapshots.set(index, snap);
+    return index;
+  }
+
+  /** The output-root preimage and proof builder of the output published at `index`. */
+  snapshotAt(index: bigint): ReturnType<MessagePasserState["snapshot"]> {
+    const snap = this.snapshots.get(index);
+    if (!snap) throw new Error(`no output published by this harness at index ${index}`);
+    return snap;
+  }
+
+  /** Arguments of `proveWithdrawalTransaction` for `w` against the output at `index`. */
+  proveArgs(w: WithdrawalTransaction, index: bigint) {
+    const snap = this.snapshotAt(index);
+    return [w, index, snap.outputRootProof, snap.proveWithdrawal(hashWithdrawal(w))] as const;
+  }
+
+  /** Proves `w` against the output at `index` from `wallet` (default: the user). */
+  prove(
+    w: WithdrawalTransaction,
+    index: bigint,
+    wallet: L1Wallet = this.f.user,
+  ): Promise<TransactionReceipt> {
+    return send(this.f.publicClient, wallet, {
+      address: this.f.deployment.addresses.OptimismPortal,
+      abi: optimismPortalAbi,
+      functionName: "proveWithdrawalTransaction",
+      args: this.proveArgs(w, index),
+    });
+  }
+
+  /** Moves L1 time past the finalization period. */
+  mature(): Promise<void> {
+    return increaseTime(this.f.testClient, this.f.deployment.config.finalizationPeriodSeconds + 1n);
+  }
+
+  /** Finalizes `w` from `wallet` (default: the user). */
+  finalize(w: WithdrawalTransaction, wallet: L1Wallet = this.f.user): Promise<TransactionReceipt> {
+    return send(this.f.publicClient, wallet, {
+      address: this.f.deployment.addresses.OptimismPortal,
+      abi: optimismPortalAbi,
+      functionName: "finalizeWithdrawalTransaction",
+      args: [w],
+    });
+  }
 }
