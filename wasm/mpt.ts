@@ -13,6 +13,12 @@ export interface MptWasm {
   heapBase(): number;
   /** Root of `count` entries written from `heapBase()` over `inputLen` bytes; returns the root's address. */
   build(inputLen: number, count: number, secure: number): number;
+  /** Verifies the proof written from `heapBase()`: 1 value found, 0 valid absence, -1 invalid. */
+  verify(count: number, keyLen: number): number;
+  /** Address of the value the last successful `verify` found. */
+  valuePtr(): number;
+  /** Length of the value the last successful `verify` found. */
+  valueLen(): number;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -70,7 +70,7 @@ describe("MerkleTrie vs @ethereumjs/mpt", () => {
           expect(v === null ? null : toHex(v)).toBe(want === undefined ? null : toHex(want));
         }
       }
-    });
+    }, 600_000);
   }
 });
 

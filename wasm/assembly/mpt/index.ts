@@ -10,6 +10,10 @@
  * hashed keys (secure mode) and a scratch stack for node encodings, growing memory as needed.
  */
 import { keccak256 } from "../lib/keccak";
+import { EMPTY_ROOT, ensure, heapBase } from "./layout";
+
+export { heapBase } from "./layout";
+export { valueLen, valuePtr, verify } from "./verify";
 
 // Entry record: 24 bytes, sorted as a unit so merge passes stream through memory.
 //   +0  u64  first 8 key bytes as a big-endian integer (zero padded): the fast comparison
@@ -20,34 +24,8 @@ const REC: usize = 24;
 // Where the root (or an error code) goes: 32 bytes in static data, so it survives scratch reuse.
 const ROOT_OUT: usize = memory.data(32, 8);
 
-// keccak256(rlp("")) = keccak256(0x80): the root of the empty trie.
-const EMPTY_ROOT: usize = memory.data<u8>([
-  0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48,
-  0xe0, 0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21,
-]);
-
 /** Top of the scratch stack (node encodings and child references of the branches being built). */
 let sp: usize = 0;
-
-/** First free byte past the module's static data: where the loader writes the input (8-aligned). */
-export function heapBase(): usize {
-  return (__heap_base + 7) & ~(<usize>7);
-}
-
-/**
- * Grows memory so that `[0, end)` is addressable; traps (unreachable) if the host refuses, which
- * the loader reports as an out-of-memory error.
- */
-function ensure(end: usize): void {
-  let have = (<usize>memory.size()) << 16;
-  if (end <= have) return;
-  let need = <i32>((end - have + 0xffff) >> 16);
-  // Grow by at least a quarter of the current size so repeated small growths stay amortized.
-  let quarter = <i32>(have >> 18);
-  if (memory.grow(max<i32>(need, quarter)) < 0) {
-    if (memory.grow(need) < 0) unreachable();
-  }
-}
 
 /**
  * Computes the trie root of `count` entries laid out from `heapBase()` over `inputLen` bytes, each
