@@ -13,6 +13,7 @@ export { createKeccak256, type Keccak256Hasher, keccak256, keccak256Many } from 
 // Generalized-index binary Merkle trees (SHA-256)
 
 // Merkle Patricia Trie
+export { type EthereumjsHashes, ethereumjsCrypto } from "./core/hash/ethereumjsCrypto.ts";
 export {
   type Account,
   decodeAccount,
