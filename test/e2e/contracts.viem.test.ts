@@ -150,7 +150,10 @@ test("depositTransaction, getL2Output, proveWithdrawal, finalizeWithdrawal and g
   await alignClock();
   expect(await l1.getWithdrawalStatus(statusArgs)).toBe("ready-to-finalize");
 
-  const finalizeHash = await wallet.finalizeWithdrawal({ withdrawal, targetChain });
+  const finalizeHash = await wallet.finalizeWithdrawal({
+    withdrawal: { ...withdrawal, withdrawalHash },
+    targetChain,
+  });
   expect((await f.publicClient.waitForTransactionReceipt({ hash: finalizeHash })).status).toBe("success");
   expect(await l1.getWithdrawalStatus(statusArgs)).toBe("finalized");
   expect(await f.publicClient.getBalance({ address: recipient })).toBe(5000n);
