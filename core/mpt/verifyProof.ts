@@ -10,7 +10,7 @@ import { InvalidProofError } from "./errors.ts";
 import { verifyProofJs } from "./verifyProofJs.ts";
 
 // A view of the WASM memory, renewed when the memory grows (or the instance is replaced).
-let view = new Uint8Array(0);
+let view: Uint8Array = new Uint8Array(0);
 
 /**
  * Verifies `proof` (trie nodes, root first) for `key` against `root`. Returns the value stored
