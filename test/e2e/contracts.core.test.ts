@@ -7,6 +7,7 @@ import {
   type Address,
   decodeAbiParameters,
   encodeFunctionData,
+  getAddress,
   type Hex,
   keccak256,
   pad,
@@ -157,6 +158,28 @@ describe("SystemConfig", () => {
         args: [zeroAddress],
       }),
     ).toBe("Ownable: new owner is the zero address");
+  });
+  test("ownership can be handed over, and only the new owner configures", async () => {
+    const sc = { address: addr().SystemConfig, abi: systemConfigAbi } as const;
+    const r = await send(f.publicClient, f.deployer, {
+      ...sc,
+      functionName: "transferOwnership",
+      args: [f.user.account.address],
+    });
+    expect(eventsOf(r, systemConfigAbi, sc.address)).toEqual([
+      {
+        eventName: "OwnershipTransferred",
+        args: { previousOwner: f.deployer.account.address, newOwner: f.user.account.address },
+      },
+    ] as never);
+    expect(
+      await revertOf(f.publicClient, f.deployer, { ...sc, functionName: "setGasLimit", args: [30_000_000n] }),
+    ).toBe("Ownable: caller is not the owner");
+    await send(f.publicClient, f.user, {
+      ...sc,
+      functionName: "transferOwnership",
+      args: [f.deployer.account.address],
+    });
   });
 });
 
@@ -451,6 +474,49 @@ describe("L2OutputOracle", () => {
     expect(await revertOf(f.publicClient, f.user, { ...o, functionName: "claimBond", args: [54n] })).toBe(
       "L2OutputOracle: output is not finalized yet",
     );
+  });
+
+  test("a bond whose recipient rejects ETH stays claimable", async () => {
+    const hash = await f.user.deployContract({ abi: testTargetAbi, bytecode: testTargetBytecode });
+    const target = getAddress((await f.publicClient.waitForTransactionReceipt({ hash })).contractAddress!);
+    const t = { address: target, abi: testTargetAbi } as const;
+    // Output 51 (block 520) by the contract, on top of output 50; then output 50 loses.
+    const head = await f.publicClient.getBlock();
+    const inner = encodeFunctionData({
+      abi: l2OutputOracleAbi,
+      functionName: "proposeL2Output",
+      args: [root(9520), 520n, head.hash, head.number],
+    });
+    await send(f.publicClient, f.user, {
+      ...t,
+      functionName: "exec",
+      args: [addr().L2OutputOracle, BOND, inner],
+      value: BOND,
+    });
+    const id = await read<bigint>("proposalIdOf", [51n]);
+    expect(await read("proposerOf", [51n])).toBe(target);
+    const lostId = await read<bigint>("proposalIdOf", [50n]);
+    await send(f.publicClient, f.game, {
+      ...oracle(),
+      functionName: "deleteL2Outputs",
+      args: [50n, lostId, f.game.account.address],
+    });
+    await send(f.publicClient, f.user, {
+      ...t,
+      functionName: "configure",
+      args: [true, zeroAddress, "0x", false],
+    });
+    expect(
+      await revertOf(f.publicClient, f.user, { ...oracle(), functionName: "claimBond", args: [id] }),
+    ).toBe("L2OutputOracle: bond transfer failed");
+    await send(f.publicClient, f.user, {
+      ...t,
+      functionName: "configure",
+      args: [false, zeroAddress, "0x", false],
+    });
+    await send(f.publicClient, f.user, { ...oracle(), functionName: "claimBond", args: [id] });
+    expect(await f.publicClient.readContract({ ...t, functionName: "received" })).toBe(BOND);
+    expect(await read("bonds", [id])).toEqual([target, 51n, true]);
   });
 
   test("the dispute game can be set once, by the deployer, when deployed without one", async () => {

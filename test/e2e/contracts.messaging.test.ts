@@ -571,6 +571,27 @@ describe("L1StandardBridge", () => {
       }),
     ).toBe("SafeERC20: token transfer failed");
 
+    // A "token" without code, and a fee-on-transfer token, are refused.
+    expect(
+      await revertOf(f.publicClient, f.user, {
+        ...bridge(),
+        functionName: "depositERC20",
+        args: [L2_USER, L2_TOKEN, 1n, 200_000, "0x"],
+      }),
+    ).toBe("StandardBridge: token has no code");
+    const feeToken = await deploy(testERC20Abi, testERC20Bytecode, ["Fee", "FEE"]);
+    const fee = { address: feeToken, abi: testERC20Abi } as const;
+    await send(f.publicClient, f.user, { ...fee, functionName: "mint", args: [me, 100n] });
+    await send(f.publicClient, f.user, { ...fee, functionName: "approve", args: [bridge().address, 100n] });
+    await send(f.publicClient, f.user, { ...fee, functionName: "setTransferFee", args: [1n] });
+    expect(
+      await revertOf(f.publicClient, f.user, {
+        ...bridge(),
+        functionName: "depositERC20",
+        args: [feeToken, L2_TOKEN, 10n, 200_000, "0x"],
+      }),
+    ).toBe("StandardBridge: fee-on-transfer tokens are not supported");
+
     // Back from L2: 700 of the 1000 to a fresh L1 account, through the legacy name.
     const to: Address = getAddress("0x000000000000000000000000000000000000d00d");
     const withdraw = (amount: bigint, l2Token = L2_TOKEN) =>

@@ -22,6 +22,7 @@ import { getWithdrawalHashStorageSlot } from "viem/op-stack";
 import { optimismPortalAbi, testTargetAbi, testTargetBytecode } from "../../contracts/artifacts/index.ts";
 import {
   eventsOf,
+  increaseTime,
   type L1Fixture,
   revertOf,
   send,
@@ -313,6 +314,44 @@ describe("finalizeWithdrawalTransaction", () => {
       withdrawalHash: hash,
       success: true,
     });
+  });
+
+  test("an output deleted and re-proposed with the same root must become final again", async () => {
+    const tx = h.withdrawal({ sender: L2_USER, target: L2_USER, value: 3n, gasLimit: 30_000n, data: "0x" });
+    h.add(tx);
+    const index = await h.publish();
+    await h.prove(tx, index);
+    await increaseTime(f.testClient, PERIOD / 2n);
+    const { l2OutputOracleAbi } = await import("../../contracts/artifacts/index.ts");
+    const oracle = { address: f.deployment.addresses.L2OutputOracle, abi: l2OutputOracleAbi } as const;
+    const id = await f.publicClient.readContract({ ...oracle, functionName: "proposalIdOf", args: [index] });
+    await send(f.publicClient, f.game, {
+      ...oracle,
+      functionName: "deleteL2Outputs",
+      args: [index, id, f.game.account.address],
+    });
+    // Same L2 state, same latest block hash: the same root, proposed again later.
+    expect(await h.publish()).toBe(index);
+    // The proof is now mature, the re-proposed output only half way.
+    await increaseTime(f.testClient, PERIOD / 2n + 1n);
+    expect(await revertOf(f.publicClient, f.user, call("finalizeWithdrawalTransaction", [tx]))).toBe(
+      "OptimismPortal: output proposal finalization period has not elapsed",
+    );
+    await h.mature();
+    await h.finalize(tx);
+  });
+
+  test("finalize refuses withdrawals targeting the portal", async () => {
+    const w = h.withdrawal({
+      sender: L2_USER,
+      target: portal().address,
+      value: 0n,
+      gasLimit: 1n,
+      data: "0x",
+    });
+    expect(await revertOf(f.publicClient, f.user, call("finalizeWithdrawalTransaction", [w]))).toBe(
+      "OptimismPortal: you cannot send messages to the portal contract",
+    );
   });
 
   test("a failing target call is recorded, keeps its ETH earmarked and can be retried", async () => {

@@ -274,6 +274,7 @@ contract L1StandardBridge {
     )
         internal
     {
+        require(_localToken.code.length > 0, "StandardBridge: token has no code");
         // Credit what actually arrived: a fee-on-transfer token would otherwise let the
         // escrow record more than it holds and strand the last withdrawals.
         uint256 before = IERC20(_localToken).balanceOf(address(this));

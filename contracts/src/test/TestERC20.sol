@@ -2,12 +2,14 @@
 pragma solidity ^0.8.24;
 
 /// @title TestERC20
-/// @notice Minimal ERC-20 with open minting, for bridge tests only.
+/// @notice Minimal ERC-20 with open minting and an optional per-transfer fee (burnt), for
+///         bridge tests only.
 contract TestERC20 {
     string public name;
     string public symbol;
     uint8 public constant decimals = 18;
     uint256 public totalSupply;
+    uint256 public transferFee;
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
 
@@ -23,6 +25,11 @@ contract TestERC20 {
         totalSupply += _amount;
         balanceOf[_to] += _amount;
         emit Transfer(address(0), _to, _amount);
+    }
+
+    /// @notice Makes every transfer burn `_fee` of the amount (a fee-on-transfer token).
+    function setTransferFee(uint256 _fee) external {
+        transferFee = _fee;
     }
 
     function approve(address _spender, uint256 _amount) external returns (bool) {
@@ -49,7 +56,9 @@ contract TestERC20 {
     function _transfer(address _from, address _to, uint256 _amount) internal {
         require(balanceOf[_from] >= _amount, "TestERC20: insufficient balance");
         balanceOf[_from] -= _amount;
-        balanceOf[_to] += _amount;
-        emit Transfer(_from, _to, _amount);
+        uint256 fee = transferFee < _amount ? transferFee : _amount;
+        balanceOf[_to] += _amount - fee;
+        totalSupply -= fee;
+        emit Transfer(_from, _to, _amount - fee);
     }
 }
