@@ -41,7 +41,8 @@ export function build(inputLen: usize, count: u32, secure: u32): usize {
   let tmp = recs + n * REC;
   let hashed = tmp + n * REC;
   let scratch = secure ? hashed + (n << 5) : hashed;
-  ensure(scratch + 65536);
+  // Scratch first holds the sort's bucket counts (256 KiB), then the node encodings.
+  ensure(scratch + BUCKETS * 4 + 65536);
 
   // Parse the entries into records (hashing keys first in secure mode).
   let p = input;
@@ -65,7 +66,7 @@ export function build(inputLen: usize, count: u32, secure: u32): usize {
     store<u32>(r, <u32>vlen, 20);
   }
 
-  let sorted = mergeSort(recs, tmp, n);
+  let sorted = sortRecords(recs, tmp, n, scratch);
   let m = dedupe(sorted, n);
   if (m === 0) {
     memory.copy(ROOT_OUT, EMPTY_ROOT, 32);
@@ -109,6 +110,51 @@ function cmp(a: usize, b: usize): i32 {
     if (x !== y) return x < y ? -1 : 1;
   }
   return la === lb ? 0 : la < lb ? -1 : 1;
+}
+
+// Buckets of the first sorting pass: the top 16 bits of the key.
+const BUCKETS: usize = 65536;
+
+/**
+ * Sorts `n` records stably by key, using `b` as the second buffer and `counts` (BUCKETS u32) as
+ * scratch; returns whichever buffer holds the result. Large inputs first go through one stable
+ * counting-sort pass on the top 16 key bits (random keys then leave ~n/65536 per bucket), and
+ * each bucket is merge-sorted on its own; small ones are merge-sorted directly.
+ */
+function sortRecords(a: usize, b: usize, n: usize, counts: usize): usize {
+  if (n < 4096) return mergeSort(a, b, n);
+  memory.fill(counts, 0, BUCKETS * 4);
+  for (let i: usize = 0; i < n; i++) {
+    let c = counts + (<usize>(load<u64>(a + i * REC) >> 48) << 2);
+    store<u32>(c, load<u32>(c) + 1);
+  }
+  // Exclusive prefix sums: each bucket's first slot.
+  let sum: u32 = 0;
+  for (let k: usize = 0; k < BUCKETS; k++) {
+    let c = counts + (k << 2);
+    let v = load<u32>(c);
+    store<u32>(c, sum);
+    sum += v;
+  }
+  // Scatter in input order (stable), leaving each bucket's slot pointer at its end.
+  for (let i: usize = 0; i < n; i++) {
+    let r = a + i * REC;
+    let c = counts + (<usize>(load<u64>(r) >> 48) << 2);
+    let slot = <usize>load<u32>(c);
+    store<u32>(c, <u32>(slot + 1));
+    memory.copy(b + slot * REC, r, REC);
+  }
+  let start: usize = 0;
+  for (let k: usize = 0; k < BUCKETS; k++) {
+    let end = <usize>load<u32>(counts + (k << 2));
+    let len = end - start;
+    if (len > 1) {
+      let sorted = mergeSort(b + start * REC, a + start * REC, len);
+      if (sorted !== b + start * REC) memory.copy(b + start * REC, sorted, len * REC);
+    }
+    start = end;
+  }
+  return b;
 }
 
 /**
