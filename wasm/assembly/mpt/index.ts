@@ -125,7 +125,7 @@ function sortRecords(a: usize, b: usize, n: usize, counts: usize): usize {
   if (n < 4096) return mergeSort(a, b, n);
   memory.fill(counts, 0, BUCKETS * 4);
   for (let i: usize = 0; i < n; i++) {
-    let c = counts + (<usize>(load<u64>(a + i * REC) >> 48) << 2);
+    let c = counts + ((<usize>(load<u64>(a + i * REC) >> 48)) << 2);
     store<u32>(c, load<u32>(c) + 1);
   }
   // Exclusive prefix sums: each bucket's first slot.
@@ -139,7 +139,7 @@ function sortRecords(a: usize, b: usize, n: usize, counts: usize): usize {
   // Scatter in input order (stable), leaving each bucket's slot pointer at its end.
   for (let i: usize = 0; i < n; i++) {
     let r = a + i * REC;
-    let c = counts + (<usize>(load<u64>(r) >> 48) << 2);
+    let c = counts + ((<usize>(load<u64>(r) >> 48)) << 2);
     let slot = <usize>load<u32>(c);
     store<u32>(c, <u32>(slot + 1));
     memory.copy(b + slot * REC, r, REC);
