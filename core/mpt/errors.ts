@@ -35,15 +35,21 @@ export class InvalidNodeError extends OreError {
   }
 }
 
-/** The root builder could not get the WASM memory it needs for the given entries. */
+/**
+ * The root builder could not build the given entries: WASM memory could not grow that far, or
+ * (for pathological plain keys, thousands nested as prefixes of each other) the stack ran out.
+ */
 export class TrieTooLargeError extends OreError {
   override name = "TrieTooLargeError";
 
   constructor(inputBytes: number, options: { cause?: unknown } = {}) {
-    super(`trie input too large for WASM memory: ${inputBytes} bytes of entries`, {
-      details: { inputBytes },
-      ...options,
-    });
+    super(
+      `trie input too large for the WASM builder (memory or nesting depth): ${inputBytes} bytes of entries`,
+      {
+        details: { inputBytes },
+        ...options,
+      },
+    );
   }
 }
 

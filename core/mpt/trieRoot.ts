@@ -85,7 +85,7 @@ function buildRoot(entries: Iterable<TrieEntry>, secure: boolean): Uint8Array {
   try {
     rootPtr = w.build(pos - base, count, secure ? 1 : 0);
   } catch (cause) {
-    // The only trap the builder has is refused memory growth; start afresh next time.
+    // The builder traps only on refused memory growth (or a native stack overflow); start afresh.
     releaseMptWasm(0);
     throw new TrieTooLargeError(pos - base, { cause });
   }
