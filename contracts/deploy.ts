@@ -252,7 +252,9 @@ export function parseDeployConfig(text: string): DeployConfig {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if ((BIGINT_FIELDS as readonly string[]).includes(key)) {
-      if (!(typeof value === "number" && Number.isSafeInteger(value)) && !/^\d+$/.test(String(value))) {
+      const ok =
+        typeof value === "number" ? Number.isSafeInteger(value) && value >= 0 : /^\d+$/.test(String(value));
+      if (!ok) {
         throw new DeployConfigError(`deploy config: ${key}: expected a non-negative integer, found ${value}`);
       }
       out[key] = BigInt(value as number | string);

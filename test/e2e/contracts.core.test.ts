@@ -697,3 +697,57 @@ describe("OptimismPortal deposits", () => {
     expect(await read("l2Sender")).toBe("0x000000000000000000000000000000000000dEaD");
   });
 });
+
+describe("deploy script", () => {
+  test("the CLI deploys to an RPC URL and writes the addresses to JSON", async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { spawnSync } = await import("node:child_process");
+    const { ANVIL_KEYS } = await import("../helpers/anvil.ts");
+    const dir = mkdtempSync(join(tmpdir(), "ore-deploy-"));
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ proposalBond: "7", submissionInterval: 5 }));
+    const out = join(dir, "l1.json");
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(import.meta.dir, "..", "..", "contracts", "deploy.ts"),
+        "--rpc-url",
+        f.anvil.rpcUrl,
+        "--config",
+        join(dir, "config.json"),
+        "--out",
+        out,
+      ],
+      { encoding: "utf8", env: { ...process.env, ORE_DEPLOYER_KEY: ANVIL_KEYS[4] } },
+    );
+    expect(r.status).toBe(0);
+    const d = JSON.parse(readFileSync(out, "utf8"));
+    expect(d.l1ChainId).toBe(f.anvil.chainId);
+    expect(d.deployer).toBe(f.user.account.address);
+    expect(d.config.proposalBond).toBe("7");
+    expect(Object.keys(d.addresses).sort()).toEqual([
+      "BatchFeed",
+      "L1CrossDomainMessenger",
+      "L1StandardBridge",
+      "L2OutputOracle",
+      "OptimismPortal",
+      "SystemConfig",
+    ]);
+    const oracle = d.addresses.L2OutputOracle as Address;
+    expect(
+      await f.publicClient.readContract({
+        address: oracle,
+        abi: l2OutputOracleAbi,
+        functionName: "SUBMISSION_INTERVAL",
+      }),
+    ).toBe(5n);
+    expect(
+      await f.publicClient.readContract({
+        address: d.addresses.OptimismPortal as Address,
+        abi: optimismPortalAbi,
+        functionName: "l2Oracle",
+      }),
+    ).toBe(oracle);
+  });
+});
