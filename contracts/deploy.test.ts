@@ -37,6 +37,7 @@ describe("parseDeployConfig", () => {
       '{"l2GasLimit": -1}',
       '{"l2GasLimit": "0x10"}',
       '{"l2GasLimit": 1.5}',
+      '{"l2GasLimit": [5]}',
       '{"basefeeScalar": 4294967296}',
       '{"batcher": "0x1234"}',
     ]) {

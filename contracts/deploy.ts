@@ -253,7 +253,9 @@ export function parseDeployConfig(text: string): DeployConfig {
   for (const [key, value] of Object.entries(raw)) {
     if ((BIGINT_FIELDS as readonly string[]).includes(key)) {
       const ok =
-        typeof value === "number" ? Number.isSafeInteger(value) && value >= 0 : /^\d+$/.test(String(value));
+        typeof value === "number"
+          ? Number.isSafeInteger(value) && value >= 0
+          : typeof value === "string" && /^\d+$/.test(value);
       if (!ok) {
         throw new DeployConfigError(`deploy config: ${key}: expected a non-negative integer, found ${value}`);
       }
