@@ -9,8 +9,33 @@ export { OreError, PipelineError, type Severity } from "./core/errors.ts";
 
 // Hashing: keccak-256 (WASM) and SHA-256
 export { createKeccak256, type Keccak256Hasher, keccak256, keccak256Many } from "./core/hash/keccak.ts";
+export { sha256, sha256Pair } from "./core/hash/sha256.ts";
 
 // Generalized-index binary Merkle trees (SHA-256)
+export { branchRoot, verifyBranch } from "./core/merkle/branch.ts";
+export { MultiproofConflictError, MultiproofShapeError } from "./core/merkle/errors.ts";
+export {
+  branchIndices,
+  concatGindices,
+  type Gindex,
+  type GindexLike,
+  gindexAt,
+  gindexBit,
+  gindexChild,
+  gindexDepth,
+  gindexParent,
+  gindexSibling,
+  helperIndices,
+  MAX_GINDEX_DEPTH,
+  pathIndices,
+} from "./core/merkle/gindex.ts";
+export {
+  type Multiproof,
+  multiproofRoot,
+  type ProofNode,
+  verifyMultiproof,
+} from "./core/merkle/multiproof.ts";
+export { type Chunks, MerkleTree, merkleize, zeroHash } from "./core/merkle/tree.ts";
 
 // Merkle Patricia Trie
 export { type EthereumjsHashes, ethereumjsCrypto } from "./core/hash/ethereumjsCrypto.ts";
