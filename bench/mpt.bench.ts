@@ -81,9 +81,6 @@ for (const [label, valueLen] of [
     console.log(`${group}: ${ms.toFixed(1)} ms (max RSS so far ${maxRssMiB().toFixed(0)} MiB)`);
   }
 }
-notes.push(
-  `WASM memory of the mpt instance now: ${(mptWasm().memory.buffer.byteLength / 2 ** 20).toFixed(1)} MiB`,
-);
 
 // Persistent trie and proofs on a 100k-entry secure trie with account-like values.
 {
@@ -99,7 +96,7 @@ notes.push(
   rows.push({ group: "persistent trie 100k", name: "put", opsPerSec: (n * 1000) / putMs });
   rows.push({
     group: "persistent trie 100k",
-    name: "commit (per node written)",
+    name: "commit of the 100k puts",
     opsPerSec: 1000 / commitMs,
     extra: { ms: +commitMs.toFixed(1) },
   });
@@ -151,7 +148,7 @@ notes.push(`peak memory (max RSS of this process): ${maxRssMiB().toFixed(0)} MiB
     );
   for (const g of ["root 1000k, 32B values", "root 1000k, 110B values"]) {
     const r = row(g, "ore trieRoot");
-    if (r) notes.push(`target 1M root <= 3000 ms (${g.slice(11)}): ${(1000 / r.opsPerSec).toFixed(0)} ms`);
+    if (r) notes.push(`target 1M root <= 3000 ms (${g.slice(12)}): ${(1000 / r.opsPerSec).toFixed(0)} ms`);
   }
   const v = row("proofs 100k trie", "ore verifyProof");
   if (v) notes.push(`target >= 100k verified proofs/s (100k trie): ${(v.opsPerSec / 1000).toFixed(0)}k/s`);
