@@ -8,6 +8,7 @@ export { assertBytes, assertBytesLength, bytesEqual, concatBytes, fromHex, toHex
 export { OreError, PipelineError, type Severity } from "./core/errors.ts";
 
 // Hashing: keccak-256 (WASM) and SHA-256
+export { type EthereumjsHashes, ethereumjsCrypto } from "./core/hash/ethereumjsCrypto.ts";
 export { createKeccak256, type Keccak256Hasher, keccak256, keccak256Many } from "./core/hash/keccak.ts";
 export { sha256, sha256Pair } from "./core/hash/sha256.ts";
 
@@ -38,7 +39,6 @@ export {
 export { type Chunks, MerkleTree, merkleize, zeroHash } from "./core/merkle/tree.ts";
 
 // Merkle Patricia Trie
-export { type EthereumjsHashes, ethereumjsCrypto } from "./core/hash/ethereumjsCrypto.ts";
 export {
   type Account,
   decodeAccount,
