@@ -1,16 +1,18 @@
 import { describe, expect, test } from "bun:test";
 import { Common, createCustomCommon, Mainnet } from "@ethereumjs/common";
 import { createMPT } from "@ethereumjs/mpt";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { toHex } from "../bytes.ts";
 import { ethereumjsCrypto } from "./ethereumjsCrypto.ts";
 
 describe("ethereumjsCrypto", () => {
-  test("hashes like @noble/hashes", () => {
+  test("hashes like @noble/hashes (keccak256, sha256)", () => {
     const c = ethereumjsCrypto();
     for (const n of [0, 1, 135, 136, 137, 1000]) {
       const data = new Uint8Array(n).map((_, i) => i * 7);
       expect(toHex(c.keccak256(data))).toBe(toHex(keccak_256(data)));
+      expect(toHex(c.sha256(data))).toBe(toHex(nobleSha256(data)));
     }
   });
 
