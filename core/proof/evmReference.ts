@@ -1,0 +1,117 @@
+/**
+ * The reference the step machine is tested against: @ethereumjs/evm at Cancun running the same
+ * frame (`runCode`), with a trace of the state before every opcode. For tests and benchmarks
+ * only (it is not part of the fault-proof core and `mod.ts` does not export it).
+ */
+import { createBlock } from "@ethereumjs/block";
+import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { createEVM, type InterpreterStep } from "@ethereumjs/evm";
+import { Address, bytesToHex } from "@ethereumjs/util";
+import { keccak256 } from "../hash/keccak.ts";
+import type { FrameBlock, FrameRequest } from "./frameState.ts";
+
+/** The state before one opcode, as both machines expose it. */
+export interface OpState {
+  pc: number;
+  gasLeft: bigint;
+  stack: bigint[];
+  msize: number;
+  memory?: Uint8Array;
+}
+
+/** The reference run of a frame. */
+export interface ReferenceRun {
+  ops: OpState[];
+  status: number;
+  gasLeft: bigint;
+  output: Uint8Array;
+}
+
+/** A deterministic fake hash for block `n` (what the reference's BLOCKHASH returns). */
+export function fakeBlockHash(n: bigint): Uint8Array {
+  return keccak256(new TextEncoder().encode(`ore-block-${n}`));
+}
+
+/**
+ * Block context for `number`, with `blockHashes` filled from {@link fakeBlockHash} and the
+ * blob base fee the reference derives (excess blob gas 0 gives 1 wei).
+ */
+export function referenceBlock(number: bigint, chainId: bigint): FrameBlock {
+  const blockHashes = new Map<bigint, Uint8Array>();
+  for (let m = number > 256n ? number - 256n : 0n; m < number; m++) blockHashes.set(m, fakeBlockHash(m));
+  return {
+    number,
+    timestamp: 1_700_000_000n + number * 2n,
+    coinbase: keccak256(new Uint8Array([1])).subarray(0, 20),
+    prevRandao: keccak256(new Uint8Array([2])),
+    gasLimit: 30_000_000n,
+    baseFee: 7n,
+    chainId,
+    blobBaseFee: 1n,
+    blockHashes,
+  };
+}
+
+/** Runs `req` on @ethereumjs/evm (Cancun) and returns the per-opcode trace and outcome. */
+export async function runReference(
+  req: FrameRequest,
+  opts: { memory?: boolean } = {},
+): Promise<ReferenceRun> {
+  const b = req.block ?? {};
+  const common = createCustomCommon({ chainId: Number(b.chainId ?? 1n), name: "ore-ref" }, Mainnet, {
+    hardfork: Hardfork.Cancun,
+  });
+  const blockchain = {
+    async getBlock(n: number) {
+      return { hash: () => fakeBlockHash(BigInt(n)) as Uint8Array<ArrayBuffer> };
+    },
+    async putBlock() {},
+    shallowCopy() {
+      return blockchain;
+    },
+  };
+  const evm = await createEVM({ common, blockchain });
+  const block = createBlock(
+    {
+      header: {
+        number: b.number ?? 0n,
+        timestamp: b.timestamp ?? 0n,
+        coinbase: b.coinbase ?? new Uint8Array(20),
+        mixHash: b.prevRandao ?? new Uint8Array(32),
+        gasLimit: b.gasLimit ?? 30_000_000n,
+        baseFeePerGas: b.baseFee ?? 0n,
+        excessBlobGas: 0n,
+        blobGasUsed: 0n,
+        parentBeaconBlockRoot: new Uint8Array(32),
+      },
+    },
+    { common },
+  );
+  const ops: OpState[] = [];
+  evm.events!.on("step", (s: InterpreterStep) => {
+    const msize = Number(s.memoryWordCount) * 32;
+    ops.push({
+      pc: s.pc,
+      gasLeft: s.gasLeft,
+      stack: [...s.stack],
+      msize,
+      memory: opts.memory ? s.memory.slice(0, msize) : undefined,
+    });
+  });
+  const res = await evm.runCode({
+    code: req.code,
+    data: req.calldata ?? new Uint8Array(0),
+    gasLimit: req.gas,
+    caller: new Address(req.caller ?? new Uint8Array(20)),
+    to: new Address(req.address ?? new Uint8Array(20)),
+    origin: new Address(req.origin ?? new Uint8Array(20)),
+    value: req.value ?? 0n,
+    gasPrice: req.gasPrice ?? 0n,
+    block,
+    blobVersionedHashes: (req.blobHashes ?? []).map((h) => bytesToHex(h)),
+  });
+  const err = res.exceptionError?.error;
+  const status = err === undefined ? 1 : err === "revert" ? 2 : 3;
+  const gasLeft = status === 3 ? 0n : req.gas - res.executionGasUsed;
+  return { ops, status, gasLeft, output: status === 3 ? new Uint8Array(0) : res.returnValue };
+}

@@ -1,0 +1,109 @@
+/**
+ * The witness generator (docs/fault-proof.md §8): runs the step machine in generator mode from
+ * a starting state, recording every step root and, per step, the packed witness and the
+ * gindices it accessed; and lazy mode, which computes only requested roots.
+ */
+import { ProofFormatError } from "./errors.ts";
+import { type FrameRequest, writeFrameState } from "./frameState.ts";
+import { G, gMem, Phase } from "./layout.ts";
+import { StepMachine } from "./machine.ts";
+
+/** How the top frame ended (read from `tx` after the trace). */
+export interface FrameResult {
+  /** 1 success, 2 reverted, 3 exceptional halt (`TxStatus`). */
+  status: number;
+  gasLeft: bigint;
+  /** RETURN/REVERT data (empty otherwise). */
+  output: Uint8Array;
+}
+
+/** A generated trace. */
+export interface Trace {
+  /** Step roots r[0..steps]. */
+  roots: Uint8Array[];
+  /** Per step: the witness bytes (§8.2). Empty when generated without witnesses. */
+  witnesses: Uint8Array[];
+  /** Per step: the gindices read or written, sorted. Empty without witnesses. */
+  access: bigint[][];
+  result: FrameResult;
+}
+
+/** Options of a generation run. */
+export interface GenerateOptions {
+  /** Stop with an error after this many steps (default 10,000,000). */
+  maxSteps?: number;
+  /** Pack per-step witnesses and access lists (default true). */
+  witnesses?: boolean;
+}
+
+/** The top frame's outcome from a machine whose trace has ended. */
+export function readResult(m: StepMachine): FrameResult {
+  const status = Number(m.getU64(G.txStatus));
+  const gasLeft = m.getU64(G.txGasLeft);
+  const off = m.getU64(G.txOutOffset);
+  const size = m.getU64(G.txOutSize);
+  const output = new Uint8Array(Number(size));
+  for (let i = 0n; i < size; ) {
+    const p = off + i;
+    const w = m.getLeaf(gMem(p >> 5n));
+    const s = Number(p & 31n);
+    const take = Math.min(32 - s, Number(size - i));
+    output.set(w.subarray(s, s + take), Number(i));
+    i += BigInt(take);
+  }
+  return { status, gasLeft, output };
+}
+
+/** Runs `req` in frame mode with full generation: every root, every witness. */
+export function generateFrame(req: FrameRequest, opts: GenerateOptions = {}): Trace {
+  const maxSteps = opts.maxSteps ?? 10_000_000;
+  const withWitnesses = opts.witnesses ?? true;
+  const m = new StepMachine(withWitnesses ? "generator" : "lazy");
+  writeFrameState(m, req);
+  const roots = [m.root()];
+  const witnesses: Uint8Array[] = [];
+  const access: bigint[][] = [];
+  let n = 0;
+  while (m.getU64(G.phase) === BigInt(Phase.Exec)) {
+    if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
+    m.step(n);
+    roots.push(m.root());
+    if (withWitnesses) {
+      witnesses.push(m.packWitness());
+      access.push(m.accessList());
+    }
+    n++;
+  }
+  return { roots, witnesses, access, result: readResult(m) };
+}
+
+/**
+ * Lazy mode (§8.4): the roots r[i] for the requested step indices only (sorted, deduplicated;
+ * an index past the end of the trace maps to the final root, as a k-section game treats the
+ * padded tail). Merkleizes only at those indices.
+ */
+export function frameRootsAt(
+  req: FrameRequest,
+  indices: readonly number[],
+  opts: { maxSteps?: number } = {},
+): Map<number, Uint8Array> {
+  const maxSteps = opts.maxSteps ?? 10_000_000;
+  const want = [...new Set(indices)].sort((a, b) => a - b);
+  const m = new StepMachine("lazy");
+  writeFrameState(m, req);
+  const out = new Map<number, Uint8Array>();
+  let n = 0;
+  let k = 0;
+  let running = true;
+  while (k < want.length) {
+    if (want[k] === n || !running) {
+      out.set(want[k++], m.root());
+      continue;
+    }
+    if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
+    m.step(n);
+    n++;
+    running = m.getU64(G.phase) === BigInt(Phase.Exec);
+  }
+  return out;
+}

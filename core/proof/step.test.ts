@@ -1,0 +1,211 @@
+/**
+ * The step machine against @ethereumjs/evm, opcode by opcode: for hand-written and random
+ * programs, the pc, gas, stack and memory size before every opcode, the outcome (status, gas
+ * left, output) must be equal, and every step must verify from its witness alone.
+ * `ORE_SOAK=1` runs 2,000 random programs instead of 40.
+ */
+import { describe, expect, test } from "bun:test";
+import { bytesToHex } from "@ethereumjs/util";
+import { fromHex } from "../bytes.ts";
+import { seededRandom } from "../mpt/testing.ts";
+import { fakeBlockHash, type OpState, referenceBlock, runReference } from "./evmReference.ts";
+import type { FrameRequest } from "./frameState.ts";
+import { writeFrameState } from "./frameState.ts";
+import { readResult } from "./generator.ts";
+import { G, gMem, gStack, Phase } from "./layout.ts";
+import { StepMachine } from "./machine.ts";
+import { randomProgram } from "./randomProgram.ts";
+import { verifyStep } from "./verifier.ts";
+
+const SOAK = process.env.ORE_SOAK === "1";
+
+function context(req: { code: Uint8Array; calldata?: Uint8Array; gas: bigint }, seed = 1): FrameRequest {
+  return {
+    ...req,
+    caller: fakeBlockHash(BigInt(seed)).subarray(0, 20),
+    address: fakeBlockHash(BigInt(seed + 1)).subarray(0, 20),
+    origin: fakeBlockHash(BigInt(seed + 2)).subarray(0, 20),
+    value: 12345n * BigInt(seed),
+    gasPrice: 99n,
+    blobHashes: [fakeBlockHash(7n), fakeBlockHash(8n)],
+    block: referenceBlock(900n, 42n),
+  };
+}
+
+interface MachineRun {
+  ops: OpState[];
+  steps: number;
+  status: number;
+  gasLeft: bigint;
+  output: Uint8Array;
+  maxWitness: number;
+}
+
+/** Runs the machine in generator mode, verifying every step from its witness. */
+function runMachine(req: FrameRequest, opts: { memory?: boolean; verify?: boolean } = {}): MachineRun {
+  const m = new StepMachine("generator");
+  writeFrameState(m, req);
+  const ops: OpState[] = [];
+  let root = m.root();
+  let steps = 0;
+  let maxWitness = 0;
+  while (m.getU64(G.phase) === BigInt(Phase.Exec)) {
+    if (m.getU64(G.cursor) === 0n) {
+      const n = Number(m.getU64(G.stackLen));
+      const stack: bigint[] = [];
+      for (let i = 0; i < n; i++) stack.push(BigInt(bytesToHex(m.getLeaf(gStack(BigInt(i))))));
+      const msize = Number(m.getU64(G.memLen));
+      let memory: Uint8Array | undefined;
+      if (opts.memory) {
+        memory = new Uint8Array(msize);
+        for (let j = 0; j * 32 < msize; j++) memory.set(m.getLeaf(gMem(BigInt(j))), j * 32);
+      }
+      ops.push({ pc: Number(m.getU64(G.pc)), gasLeft: m.getU64(G.gas), stack, msize, memory });
+    }
+    m.step(steps);
+    const post = m.root();
+    const w = m.packWitness();
+    maxWitness = Math.max(maxWitness, w.length);
+    if (opts.verify !== false) {
+      const v = verifyStep(root, w, post);
+      if (!v.ok) throw new Error(`step ${steps}: ${v.reason}`);
+    }
+    root = post;
+    steps++;
+  }
+  const r = readResult(m);
+  return { ops, steps, status: r.status, gasLeft: r.gasLeft, output: r.output, maxWitness };
+}
+
+async function agree(
+  req: FrameRequest,
+  opts: { memory?: boolean; verify?: boolean } = {},
+): Promise<MachineRun> {
+  const ref = await runReference(req, opts);
+  const got = runMachine(req, opts);
+  const n = Math.min(ref.ops.length, got.ops.length);
+  for (let i = 0; i < n; i++) {
+    const a = got.ops[i];
+    const b = ref.ops[i];
+    if (
+      a.pc !== b.pc ||
+      a.gasLeft !== b.gasLeft ||
+      a.msize !== b.msize ||
+      a.stack.join() !== b.stack.join()
+    ) {
+      throw new Error(
+        `opcode ${i} differs: machine pc ${a.pc} gas ${a.gasLeft} msize ${a.msize} stack [${a.stack.map((x) => x.toString(16))}]` +
+          ` vs reference pc ${b.pc} gas ${b.gasLeft} msize ${b.msize} stack [${b.stack.map((x) => x.toString(16))}]` +
+          ` (code ${bytesToHex(req.code)})`,
+      );
+    }
+    if (a.memory && b.memory) expect(bytesToHex(a.memory)).toBe(bytesToHex(b.memory));
+  }
+  // Running off the end of the code is an implicit STOP: the machine takes it as a step (it
+  // reads a STOP past the code), the reference stops without a step event.
+  const extra = got.ops.length === ref.ops.length + 1 ? got.ops[got.ops.length - 1] : undefined;
+  expect(got.ops.length).toBe(ref.ops.length + (extra !== undefined && extra.pc >= req.code.length ? 1 : 0));
+  expect({ status: got.status, gasLeft: got.gasLeft, output: bytesToHex(got.output) }).toEqual({
+    status: ref.status,
+    gasLeft: ref.gasLeft,
+    output: bytesToHex(ref.output),
+  });
+  return got;
+}
+
+const hex = (s: string): Uint8Array => fromHex(`0x${s.replace(/\s+/g, "")}`);
+
+describe("step machine vs @ethereumjs/evm", () => {
+  test("arithmetic edge cases", async () => {
+    const max = `7f${"ff".repeat(32)}`;
+    const min = `7f80${"00".repeat(31)}`;
+    const progs = [
+      `${min} 7f${"ff".repeat(32)} 05 00`, // SDIV(-2^255, -1)
+      `${max} ${min} 05 ${max} ${min} 07 6003 ${min} 07 00`,
+      `6000 6005 04 6000 6005 06 6000 6005 05 6000 6005 07 00`, // division by zero
+      `${max} ${max} ${max} 08 6007 ${max} ${max} 09 6000 6001 6002 09 00`,
+      `60ff 6000 0b 6080 6000 0b 61ff7f 6001 0b ${max} 611f 0b 00`, // SIGNEXTEND
+      `6002 6003 0a 7f${"11".repeat(32)} 7f${"23".repeat(32)} 0a 6000 6000 0a 00`, // EXP
+      `${min} 60ff 1d ${min} 61 0100 1d ${max} 6001 1b ${max} 61 0101 1c 6010 601f 1a 00`,
+      `6001 6000 03 6005 6003 12 ${min} 6001 13 6001 ${min} 10 00`,
+    ];
+    for (const p of progs) await agree(context({ code: hex(p), gas: 1_000_000n }), { memory: true });
+  });
+
+  test("memory, copies and KECCAK256 over several sub-steps", async () => {
+    const cd = new Uint8Array(3000).map((_, i) => (i * 7 + 3) & 0xff);
+    const progs = [
+      `61 0bb8 6003 6011 37 61 0bb8 6011 20 00`, // CALLDATACOPY 3000 bytes unaligned, hash it
+      `61 0a00 6000 6000 39 6101 00 20 00`, // CODECOPY past the code's end
+      `61 0bb8 6000 6000 37 61 0900 6000 6021 5e 61 0900 6021 6000 5e 61 0bb8 6000 20 59 00`, // MCOPY both ways
+      `60aa 6005 53 7f${"ab".repeat(32)} 6003 52 6010 51 59 00`,
+      `6000 63 ffffffff 20 00`, // zero-size hash at a huge offset
+      `6001 63 ffffffff 20 00`, // out of gas expanding
+    ];
+    for (const p of progs)
+      await agree(context({ code: hex(p), calldata: cd, gas: 3_000_000n }), { memory: true });
+  });
+
+  test("jumps: JUMPDEST inside PUSH data across chunk boundaries, bad targets", async () => {
+    // 30 filler bytes so a PUSH2 straddles chunk 0/1; its data holds a 0x5b.
+    const filler = "5b".repeat(30);
+    await agree(context({ code: hex(`${filler} 61 5b5b 50 601f 56 00`), gas: 100_000n }));
+    await agree(context({ code: hex(`${filler} 61 5b5b 50 6021 56 00`), gas: 100_000n }));
+    await agree(context({ code: hex(`6001 6006 57 00 00 5b 6000 6000 57 6004 56`), gas: 100_000n }));
+    await agree(context({ code: hex(`7f${"5b".repeat(32)} 6010 56`), gas: 100_000n }));
+  });
+
+  test("halts: STOP, RETURN, REVERT, INVALID, undefined opcode, underflow, overflow, end of code", async () => {
+    const progs = [
+      `6020 6000 f3`,
+      `6005 601b fd`,
+      `fe`,
+      `0c`,
+      `01`,
+      `5b 6000 6000 56`, // loops until the stack overflows
+      `${"5f".repeat(1024)} 5f`,
+      `6001 7f 0102`,
+    ];
+    for (const p of progs) await agree(context({ code: hex(p), gas: 30_000n }));
+  });
+
+  test("context opcodes and BLOCKHASH window", async () => {
+    const ctx = "30 32 33 34 36 38 3a 3d 41 42 43 44 45 46 48 4a 58 59 5a 5f";
+    await agree(
+      context({
+        code: hex(`${ctx} 6003 35 61 0383 40 61 0384 40 61 0283 40 61 0284 40 6001 49 6002 49 00`),
+        calldata: hex("ff".repeat(40)),
+        gas: 100_000n,
+      }),
+    );
+  });
+
+  test(`random programs (${SOAK ? 2000 : 40})`, async () => {
+    const rand = seededRandom(SOAK ? Date.now() : 20240601);
+    const n = SOAK ? 2000 : 40;
+    let steps = 0;
+    for (let i = 0; i < n; i++) {
+      const p = randomProgram(rand);
+      const run = await agree(context(p, i + 1), { verify: !SOAK || i % 10 === 0 });
+      steps += run.steps;
+    }
+    expect(steps).toBeGreaterThan(n);
+  }, 120_000);
+});
+
+describe("refusals", () => {
+  test("an opcode the machine does not implement fails loudly", () => {
+    const m = new StepMachine("generator");
+    writeFrameState(m, { code: hex("6000 54"), gas: 100_000n });
+    m.step(0);
+    expect(() => m.step(1)).toThrow("unsupported opcode 0x54 at step 1");
+  });
+
+  test("a phase the machine does not implement fails loudly", () => {
+    const m = new StepMachine("generator");
+    writeFrameState(m, { code: hex("00"), gas: 100_000n });
+    m.step(0);
+    expect(m.getU64(G.phase)).toBe(BigInt(Phase.TxFinalize));
+    expect(() => m.step(1)).toThrow("unsupported phase TxFinalize at step 1");
+  });
+});

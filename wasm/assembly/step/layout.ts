@@ -1,0 +1,62 @@
+/**
+ * Fixed memory regions of the `step` module and the error codes it reports. Offsets are
+ * exported to the host as globals by `index.ts`; `wasm/README.md` documents them.
+ */
+
+/** 64 KiB the host uses to pass one value or small inputs (a 32-byte chunk for `setLeaf`). */
+export const IO_PTR: usize = 0x10000;
+/** 64 KiB of scratch for 256/512-bit arithmetic and the bytes of a copy piece. */
+export const SCRATCH: usize = 0x20000;
+/** Witness bytes: the verifier's input (`loadWitness`) and the generator's output (`packWitness`). */
+export const WIT_PTR: usize = 0x30000;
+export const WIT_BYTES: usize = 0x200000;
+/** Access log of the current step: `LOG_MAX` records of `LOG_REC` bytes. */
+export const LOG_PTR: usize = 0x230000;
+export const LOG_REC: usize = 48;
+export const LOG_MAX: u32 = 8192;
+/** Start of the node pool; memory grows past it on demand. */
+export const POOL_PTR: usize = 0x300000;
+/** Pages the module needs before the pool (the build's initial memory covers them). */
+export const FIXED_PAGES: i32 = 48;
+
+// Error codes (`errorCode()`); `errorArg()` carries the detail named after each.
+/** A walk met a terminal node above the gindex it needed (arg: the gindex). */
+export const ERR_MISSING_NODE: i32 = 1;
+/** The opcode is not implemented by this version of the machine (arg: the opcode). */
+export const ERR_UNSUPPORTED_OPCODE: i32 = 2;
+/** The phase is not implemented by this version of the machine (arg: the phase). */
+export const ERR_UNSUPPORTED_PHASE: i32 = 3;
+/** The witness bytes are malformed (arg: byte offset of the problem). */
+export const ERR_BAD_ENCODING: i32 = 4;
+/** The generator's access log overflowed `LOG_MAX` (arg: entries). */
+export const ERR_LOG_FULL: i32 = 5;
+/** The packed witness does not fit in `WIT_BYTES` (arg: bytes needed so far). */
+export const ERR_WITNESS_FULL: i32 = 6;
+/** A step wrote a subtree and also accessed inside it (arg: the gindex): a machine bug. */
+export const ERR_OVERLAP: i32 = 7;
+/** The state holds a value the machine never writes (arg: the gindex), e.g. a bad phase value. */
+export const ERR_BAD_STATE: i32 = 8;
+
+let errCode: i32 = 0;
+let errArg: u64 = 0;
+
+/** Records the error and traps; the host reads `errorCode()`/`errorArg()` after the trap. */
+export function fail(code: i32, arg: u64): void {
+  errCode = code;
+  errArg = arg;
+  unreachable();
+}
+
+/** Clears the last error (called at the start of every exported operation). */
+export function clearError(): void {
+  errCode = 0;
+  errArg = 0;
+}
+
+export function errorCode(): i32 {
+  return errCode;
+}
+
+export function errorArg(): u64 {
+  return errArg;
+}

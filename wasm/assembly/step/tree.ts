@@ -1,0 +1,371 @@
+/**
+ * The step state's binary SHA-256 tree as a pool of nodes in linear memory, addressed by
+ * generalized index. The one tree serves both roles of the step function:
+ *
+ * - generator mode: the tree is complete (all-zero subtrees are the shared nodes `zero(h)`,
+ *   copied on write) and every gindex read or written is logged, with the first pre-value of
+ *   every written node, so `packWitness` can emit the pre-state multiproof after the step;
+ * - verifier mode: the tree is decoded from a witness; a walk that meets a terminal node above
+ *   the gindex it needs stops the step with `ERR_MISSING_NODE`.
+ *
+ * Node record (48 bytes): hash/value [0, 32), left u32 at 32, right u32 at 36, flags u32 at 40.
+ * A node with `left == 0` is terminal (a leaf chunk, or the root of a subtree the witness did not
+ * open). `DIRTY` marks an inner node whose hash is stale. Index 0 is null; 1 + h is `zero(h)`.
+ */
+
+import {
+  ERR_BAD_ENCODING,
+  ERR_LOG_FULL,
+  ERR_MISSING_NODE,
+  ERR_OVERLAP,
+  ERR_WITNESS_FULL,
+  fail,
+  LOG_MAX,
+  LOG_PTR,
+  LOG_REC,
+  POOL_PTR,
+  WIT_BYTES,
+  WIT_PTR,
+} from "./layout";
+import { hash64 } from "./sha256";
+
+const NODE: usize = 48;
+const DIRTY: u32 = 1;
+const ZERO_LEVELS: u32 = 65;
+const FIRST_FREE: u32 = 1 + ZERO_LEVELS;
+/** Sort records for packing: key u64, depth u32, log index u32. */
+const SORT_PTR: usize = LOG_PTR + <usize>LOG_MAX * LOG_REC;
+const LOG_READ: u32 = 1;
+const LOG_WRITE: u32 = 2;
+
+let next: u32 = FIRST_FREE;
+let root: u32 = 0;
+let recording = false;
+let logCount: u32 = 0;
+let witPos: usize = 0;
+
+function at(n: u32): usize {
+  return POOL_PTR + <usize>n * NODE;
+}
+
+function isZeroNode(n: u32): bool {
+  return n - 1 < ZERO_LEVELS;
+}
+
+/** Depth of a gindex: floor(log2 g). */
+export function depthOf(g: u64): i32 {
+  return 63 - <i32>clz<u64>(g);
+}
+
+/** Grows memory (in steps of at least 4 MiB) so that it reaches `end`. */
+function ensure(end: usize): void {
+  const have = (<usize>memory.size()) << 16;
+  if (end > have) {
+    const pages = <i32>((end - have + 0xffff) >> 16) + 64;
+    if (memory.grow(pages) < 0) unreachable();
+  }
+}
+
+function alloc(): u32 {
+  const n = next++;
+  ensure(at(n) + NODE);
+  return n;
+}
+
+/** Empties the pool and recreates the zero nodes; the root becomes an all-zero tree. */
+export function treeReset(generator: bool): void {
+  next = FIRST_FREE;
+  recording = generator;
+  logCount = 0;
+  ensure(at(FIRST_FREE));
+  for (let h: u32 = 0; h < ZERO_LEVELS; h++) {
+    const a = at(1 + h);
+    if (h === 0) memory.fill(a, 0, 32);
+    else hash64(at(h), at(h), a);
+    store<u32>(a, h === 0 ? 0 : h, 32);
+    store<u32>(a, h === 0 ? 0 : h, 36);
+    store<u32>(a, 0, 40);
+  }
+  root = expandZero(1 + 64);
+}
+
+/** A fresh inner node equal to `zero(h)` (h >= 1) whose children are the shared `zero(h - 1)`. */
+function expandZero(z: u32): u32 {
+  const t = alloc();
+  const a = at(t);
+  memory.copy(a, at(z), 32);
+  store<u32>(a, z - 1, 32);
+  store<u32>(a, z - 1, 36);
+  store<u32>(a, 0, 40);
+  return t;
+}
+
+/** Address of the node's 32-byte hash, recomputing stale inner hashes below it first. */
+export function nodeHash(n: u32): usize {
+  const a = at(n);
+  if (load<u32>(a, 40) & DIRTY) {
+    const l = nodeHash(load<u32>(a, 32));
+    const r = nodeHash(load<u32>(a, 36));
+    hash64(l, r, a);
+    store<u32>(a, 0, 40);
+  }
+  return a;
+}
+
+/** Address of the state root (32 bytes). */
+export function rootHash(): usize {
+  return nodeHash(root);
+}
+
+function logAccess(g: u64, kind: u32, old: usize): void {
+  if (logCount >= LOG_MAX) fail(ERR_LOG_FULL, <u64>logCount);
+  const r = LOG_PTR + <usize>logCount * LOG_REC;
+  store<u64>(r, g);
+  store<u32>(r, kind, 8);
+  if (kind === LOG_WRITE) memory.copy(r + 16, old, 32);
+  logCount++;
+}
+
+/** Starts a step: clears the access log. */
+export function beginStep(): void {
+  logCount = 0;
+}
+
+/** Number of access-log records of the current step. */
+export function accessCount(): u32 {
+  return logCount;
+}
+
+/** Gindex of access-log record `i`. */
+export function accessAt(i: u32): u64 {
+  return load<u64>(LOG_PTR + <usize>i * LOG_REC);
+}
+
+/** The node at gindex `g`, logged as read. */
+export function readNode(g: u64): u32 {
+  if (recording) logAccess(g, LOG_READ, 0);
+  let n = root;
+  for (let i = depthOf(g) - 1; i >= 0; i--) {
+    const a = at(n);
+    const l = load<u32>(a, 32);
+    if (l === 0) fail(ERR_MISSING_NODE, g);
+    n = (g >> <u64>i) & 1 ? load<u32>(a, 36) : l;
+  }
+  return n;
+}
+
+/** Address of the 32-byte value (or subtree root) at gindex `g`. */
+export function read(g: u64): usize {
+  return nodeHash(readNode(g));
+}
+
+/**
+ * Walks to the parent of `g`, marking the path dirty and opening shared zero nodes on the way;
+ * returns the address of the parent's child slot (u32) that holds `g`'s node.
+ */
+function slotOf(g: u64): usize {
+  let n = root;
+  const d = depthOf(g);
+  let slot: usize = 0;
+  for (let i = d - 1; i >= 0; i--) {
+    const a = at(n);
+    const l = load<u32>(a, 32);
+    if (l === 0) fail(ERR_MISSING_NODE, g);
+    store<u32>(a, load<u32>(a, 40) | DIRTY, 40);
+    slot = a + ((g >> <u64>i) & 1 ? 36 : 32);
+    let c = load<u32>(slot);
+    if (i > 0 && isZeroNode(c)) {
+      c = expandZero(c);
+      store<u32>(slot, c);
+    }
+    n = c;
+  }
+  return slot;
+}
+
+/** Writes the 32 bytes at `src` as the leaf at gindex `g` (depth >= 1), logged as written. */
+export function write(g: u64, src: usize): void {
+  const slot = slotOf(g);
+  let c = load<u32>(slot);
+  if (recording) logAccess(g, LOG_WRITE, nodeHash(c));
+  if (isZeroNode(c) || load<u32>(at(c), 32) !== 0) {
+    // A shared zero node or an inner node is replaced by a fresh terminal (the old subtree is
+    // dropped; the generator never writes over a subtree it still uses).
+    c = alloc();
+    store<u32>(slot, c);
+  }
+  const a = at(c);
+  memory.copy(a, src, 32);
+  store<u32>(a, 0, 32);
+  store<u32>(a, 0, 36);
+  store<u32>(a, 0, 40);
+}
+
+/** Places the shared all-zero subtree of height `h` at gindex `g` (used to build a state). */
+export function zeroAt(g: u64, h: u32): void {
+  const slot = slotOf(g);
+  store<u32>(slot, 1 + h);
+}
+
+// ---- witness packing (generator) ----
+
+function sortKey(g: u64): u64 {
+  const d = depthOf(g);
+  return d === 0 ? 0 : (g - ((<u64>1) << (<u64>d))) << (<u64>(64 - d));
+}
+
+function sortRec(i: u32): usize {
+  return SORT_PTR + <usize>i * 16;
+}
+
+function sortLess(a: usize, b: usize): bool {
+  const ka = load<u64>(a);
+  const kb = load<u64>(b);
+  if (ka !== kb) return ka < kb;
+  const da = load<u32>(a, 8);
+  const db = load<u32>(b, 8);
+  if (da !== db) return da < db;
+  return load<u32>(a, 12) < load<u32>(b, 12);
+}
+
+function emitByte(b: u8): void {
+  if (witPos >= WIT_PTR + WIT_BYTES) fail(ERR_WITNESS_FULL, <u64>(witPos - WIT_PTR));
+  store<u8>(witPos, b);
+  witPos++;
+}
+
+function emitTerminal(src: usize): void {
+  if (witPos + 33 > WIT_PTR + WIT_BYTES) fail(ERR_WITNESS_FULL, <u64>(witPos - WIT_PTR));
+  store<u8>(witPos, 0);
+  memory.copy(witPos + 1, src, 32);
+  witPos += 33;
+}
+
+/** First write record of the unique gindex whose records span [lo, hi) of the sort array. */
+function firstWrite(lo: u32, hi: u32): usize {
+  for (let i = lo; i < hi; i++) {
+    const r = LOG_PTR + <usize>load<u32>(sortRec(i), 12) * LOG_REC;
+    if (load<u32>(r, 8) === LOG_WRITE) return r;
+  }
+  return 0;
+}
+
+function pack(n: u32, g: u64, depth: i32, lo: u32, hi: u32): void {
+  if (lo === hi) {
+    emitTerminal(nodeHash(n));
+    return;
+  }
+  // Records of `g` itself come first (smallest depth among equal keys).
+  let own = lo;
+  while (own < hi && load<u32>(sortRec(own), 8) === <u32>depth) own++;
+  if (own > lo) {
+    const w = firstWrite(lo, own);
+    if (own === hi) {
+      emitTerminal(w !== 0 ? w + 16 : nodeHash(n));
+      return;
+    }
+    if (w !== 0) fail(ERR_OVERLAP, g);
+  }
+  const a = at(n);
+  if (load<u32>(a, 32) === 0) fail(ERR_OVERLAP, g);
+  const bit: u64 = (<u64>1) << (<u64>(63 - depth));
+  let mid = own;
+  while (mid < hi && (load<u64>(sortRec(mid)) & bit) === 0) mid++;
+  emitByte(1);
+  pack(load<u32>(a, 32), g << 1, depth + 1, own, mid);
+  pack(load<u32>(a, 36), (g << 1) | 1, depth + 1, mid, hi);
+}
+
+/**
+ * Packs the current step's witness into `WIT_PTR` (format in docs/fault-proof.md §8.2): the
+ * pre-state multiproof of every logged gindex, built from the post-state tree with the logged
+ * pre-values of written nodes. Returns its length in bytes.
+ */
+export function packWitness(): usize {
+  const count = logCount;
+  for (let i: u32 = 0; i < count; i++) {
+    const g = load<u64>(LOG_PTR + <usize>i * LOG_REC);
+    const s = sortRec(i);
+    store<u64>(s, sortKey(g));
+    store<u32>(s, <u32>depthOf(g), 8);
+    store<u32>(s, i, 12);
+  }
+  // Insertion sort: a step logs at most a few hundred accesses, mostly already in order.
+  for (let i: u32 = 1; i < count; i++) {
+    const k0 = load<u64>(sortRec(i));
+    const k1 = load<u64>(sortRec(i), 8);
+    let j = i;
+    while (j > 0) {
+      store<u64>(SORT_PTR + 0x40000, k0);
+      store<u64>(SORT_PTR + 0x40000, k1, 8);
+      if (!sortLess(SORT_PTR + 0x40000, sortRec(j - 1))) break;
+      store<u64>(sortRec(j), load<u64>(sortRec(j - 1)));
+      store<u64>(sortRec(j), load<u64>(sortRec(j - 1), 8), 8);
+      j--;
+    }
+    store<u64>(sortRec(j), k0);
+    store<u64>(sortRec(j), k1, 8);
+  }
+  witPos = WIT_PTR;
+  emitByte(0); // witness version
+  witPos += 4;
+  nodeHash(root);
+  pack(root, 1, 0, 0, count);
+  const len = witPos - WIT_PTR;
+  store<u32>(WIT_PTR + 1, <u32>(len - 5));
+  return len;
+}
+
+// ---- witness decoding (verifier) ----
+
+let decEnd: usize = 0;
+
+function decode(depth: i32): u32 {
+  if (depth > 64 || witPos >= decEnd) fail(ERR_BAD_ENCODING, <u64>(witPos - WIT_PTR));
+  const tag = load<u8>(witPos);
+  witPos++;
+  const n = alloc();
+  const a = at(n);
+  if (tag === 0) {
+    if (witPos + 32 > decEnd) fail(ERR_BAD_ENCODING, <u64>(witPos - WIT_PTR));
+    memory.copy(a, witPos, 32);
+    witPos += 32;
+    store<u32>(a, 0, 32);
+    store<u32>(a, 0, 36);
+    store<u32>(a, 0, 40);
+  } else if (tag === 1) {
+    const l = decode(depth + 1);
+    const r = decode(depth + 1);
+    store<u32>(a, l, 32);
+    store<u32>(a, r, 36);
+    store<u32>(a, DIRTY, 40);
+  } else {
+    fail(ERR_BAD_ENCODING, <u64>(witPos - 1 - WIT_PTR));
+  }
+  return n;
+}
+
+/**
+ * Verifier mode: replaces the tree with the one decoded from the `len` witness bytes at
+ * `WIT_PTR`. Fails with `ERR_BAD_ENCODING` on a wrong version, a length mismatch, an unknown tag,
+ * truncation, trailing bytes or a depth over 64. The caller then checks `rootHash()`.
+ */
+export function loadWitness(len: usize): void {
+  treeReset(false);
+  if (len < 5 || len > WIT_BYTES) fail(ERR_BAD_ENCODING, 0);
+  if (load<u8>(WIT_PTR) !== 0) fail(ERR_BAD_ENCODING, 0);
+  if (<usize>load<u32>(WIT_PTR + 1) !== len - 5) fail(ERR_BAD_ENCODING, 1);
+  witPos = WIT_PTR + 5;
+  decEnd = WIT_PTR + len;
+  const r = decode(0);
+  if (witPos !== decEnd) fail(ERR_BAD_ENCODING, <u64>(witPos - WIT_PTR));
+  if (load<u32>(at(r), 32) === 0) fail(ERR_BAD_ENCODING, 5);
+  root = r;
+}
+
+/** Turns access logging on or off; returns the previous setting. */
+export function setRecording(on: bool): bool {
+  const was = recording;
+  recording = on;
+  return was;
+}

@@ -1,0 +1,61 @@
+/**
+ * Loader of the `step` WASM module (`wasm/assembly/step/`, the fault-proof step function):
+ * compiles the embedded bytes once and instantiates synchronously, so Bun, Deno and browsers
+ * load it the same way. Each call to {@link createStepWasm} gives an independent instance
+ * (its own state tree): a generator and a verifier never share one. ABI: `wasm/README.md`,
+ * section "step"; semantics: `docs/fault-proof.md`.
+ */
+import { wasmBytes } from "./dist/step.wasm.ts";
+
+/** Raw exports of the `step` module. Gindices are `bigint` (wasm i64). */
+export interface StepExports {
+  readonly memory: WebAssembly.Memory;
+  readonly IO_PTR: WebAssembly.Global;
+  readonly WIT_PTR: WebAssembly.Global;
+  readonly WIT_BYTES: WebAssembly.Global;
+  readonly STATE_VERSION: WebAssembly.Global;
+  reset(generator: number): void;
+  setLeaf(g: bigint): void;
+  zeroAt(g: bigint, h: number): void;
+  getLeaf(g: bigint): void;
+  root(): void;
+  step(): void;
+  packWitness(): number;
+  loadWitness(len: number): void;
+  accessCount(): number;
+  accessAt(i: number): bigint;
+  errorCode(): number;
+  errorArg(): bigint;
+  opcodeSupported(op: number): number;
+}
+
+/** One instance of the `step` module with its buffer offsets and a fresh-view accessor. */
+export interface StepWasm {
+  readonly exports: StepExports;
+  readonly ioPtr: number;
+  readonly witPtr: number;
+  readonly witBytes: number;
+  readonly stateVersion: number;
+  /** A `Uint8Array` over the whole current memory (recreated after growth). */
+  bytes(): Uint8Array;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** A new, independent instance of the `step` module. */
+export function createStepWasm(): StepWasm {
+  compiled ??= new WebAssembly.Module(wasmBytes as Uint8Array<ArrayBuffer>);
+  const ex = new WebAssembly.Instance(compiled, {}).exports as unknown as StepExports;
+  let u8 = new Uint8Array(ex.memory.buffer);
+  return {
+    exports: ex,
+    ioPtr: Number(ex.IO_PTR.value),
+    witPtr: Number(ex.WIT_PTR.value),
+    witBytes: Number(ex.WIT_BYTES.value),
+    stateVersion: Number(ex.STATE_VERSION.value),
+    bytes() {
+      if (u8.byteLength === 0 || u8.buffer !== ex.memory.buffer) u8 = new Uint8Array(ex.memory.buffer);
+      return u8;
+    },
+  };
+}
