@@ -12,7 +12,12 @@ import {
 import { randomBytes, seededRandom } from "./testing/fakes.ts";
 
 const rand = seededRandom(7);
-const frame = (n: number, data: Uint8Array, isLast = false, id = new Uint8Array(16).fill(0xaa)): Frame => ({
+const frame = (
+  n: number,
+  data: Uint8Array,
+  isLast = false,
+  id: Uint8Array = new Uint8Array(16).fill(0xaa),
+): Frame => ({
   id,
   frameNumber: n,
   data,
