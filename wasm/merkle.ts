@@ -26,7 +26,14 @@ import { wasmBytes } from "./dist/merkle.wasm.ts";
 export interface MerkleExports {
   setup(shaInput: number, zeroTable: number): void;
   merkleize(ptr: number, count: number, depth: number, keep: number): number;
-  multiRoot(nodes: number, count: number, queue: number): number;
+  multiRoot(
+    gindices: number,
+    values: number,
+    leafFlags: number,
+    count: number,
+    queueG: number,
+    queueV: number,
+  ): number;
   branchRoot(leaf: number, branch: number, depth: number, gindex: bigint, out: number): number;
 }
 
@@ -44,8 +51,6 @@ export const RETAIN_BYTES: number = 64 * 2 ** 20;
 /** Number of zero-hash levels in the table: 0..64, enough for any tree Ore accepts. */
 export const ZERO_LEVELS = 65;
 
-/** Bytes per multiproof node in WASM memory: u64 gindex (little-endian) and 32-byte value. */
-const NODE = 40;
 const PAGE = 65536;
 const WORK_OFFSET = 4096;
 
@@ -183,29 +188,39 @@ export function merkleLevels(
   return levels;
 }
 
-/** A node handed to {@link multiRoot}: gindex below 2^64, 32-byte value. */
+/** A node handed to {@link multiRoot}: gindex below 2^64, 32-byte value, leaf or helper. */
 export interface WasmNode {
   readonly gindex: bigint;
   readonly value: Uint8Array;
+  readonly leaf: boolean;
 }
 
 /**
- * Root implied by `nodes` (sorted by strictly decreasing gindex): the root bytes, `"missing"`
- * when some node lacks its sibling or the nodes do not reach gindex 1, or `"conflict"` when a
- * given inner node differs from the hash of its given descendants.
+ * Root implied by `nodes` (sorted by strictly decreasing gindex), or `"shape"` when they are not
+ * exactly a minimal multiproof of their leaves (a sibling missing, a helper that is not needed),
+ * or `"conflict"` when a given leaf differs from the hash of the given nodes below it.
  */
-export function multiRoot(nodes: readonly WasmNode[]): Uint8Array | "missing" | "conflict" {
-  const inst = acquire(2 * NODE * nodes.length);
+export function multiRoot(nodes: readonly WasmNode[]): Uint8Array | "shape" | "conflict" {
+  const n = nodes.length;
+  // Given: gindices (8n) | values (32n) | leaf flags (n, padded to 8). Queue: gindices | values.
+  const gG = 0;
+  const gV = 8 * n;
+  const gF = 40 * n;
+  const qG = gF + 8 * Math.ceil(n / 8);
+  const qV = qG + 8 * n;
+  const inst = acquire(qV + 32 * (n + 3));
   const buf = inst.memory.buffer;
   const mem = new Uint8Array(buf);
-  const view = new DataView(buf);
-  for (let i = 0; i < nodes.length; i++) {
-    const at = inst.work + NODE * i;
-    view.setBigUint64(at, nodes[i]!.gindex, true);
-    mem.set(nodes[i]!.value, at + 8);
+  const gindices = new BigUint64Array(buf, inst.work, n);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    gindices[i] = node.gindex;
+    mem.set(node.value, inst.work + gV + 32 * i);
+    mem[inst.work + gF + i] = node.leaf ? 1 : 0;
   }
-  const at = inst.ex.multiRoot(inst.work, nodes.length, inst.work + NODE * nodes.length);
-  const result = at === 0 ? "missing" : at === 1 ? "conflict" : new Uint8Array(buf, at, 32).slice();
+  const w = inst.work;
+  const at = inst.ex.multiRoot(w + gG, w + gV, w + gF, n, w + qG, w + qV);
+  const result = at === 0 ? "shape" : at === 1 ? "conflict" : new Uint8Array(buf, at, 32).slice();
   release(inst);
   return result;
 }

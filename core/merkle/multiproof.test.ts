@@ -176,6 +176,49 @@ describe("multiproofs", () => {
     }
   });
 
+  test("with true node values, exactly the spec's helper set is accepted", () => {
+    // The WASM walk checks the shape itself; perturb the helper set using genuine tree values
+    // (so the root always matches) and require acceptance exactly when the set is the spec's.
+    for (const tree of trees.slice(2)) {
+      for (let k = 0; k < 60; k++) {
+        const proof = tree.multiproof(randSet(tree.depth, 8));
+        const leafSet = new Set(proof.leaves.map((l) => l.gindex));
+        const set = new Set(proof.helpers.map((h) => h.gindex));
+        const expected = [...set].join();
+        const pick = [...set][rand(Math.max(set.size, 1))];
+        switch (rand(5)) {
+          case 0: // an extra true node anywhere
+            set.add(randGindex(tree.depth));
+            break;
+          case 1: // a helper dropped
+            if (pick !== undefined) set.delete(pick);
+            break;
+          case 2: // a helper replaced by its two children: consistent, but not minimal
+            if (pick !== undefined && pick.toString(2).length - 1 < tree.depth) {
+              set.delete(pick);
+              set.add(2n * pick);
+              set.add(2n * pick + 1n);
+            }
+            break;
+          case 3: // an ancestor of a leaf given as a helper
+            for (const l of leafSet) if (l > 1n) set.add(l >> 1n);
+            break;
+          default: // a helper replaced by its parent
+            if (pick !== undefined && pick > 1n) {
+              set.delete(pick);
+              set.add(pick >> 1n);
+            }
+        }
+        for (const l of leafSet) set.delete(l);
+        const helpers = [...set]
+          .sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))
+          .map((gindex) => ({ gindex, value: tree.node(gindex) }));
+        const exact = helpers.map((h) => h.gindex).join() === expected;
+        expect(verifyMultiproof(tree.root, with_(proof, [...proof.leaves], helpers))).toBe(exact);
+      }
+    }
+  });
+
   test("a wrong leaf gindex fails", () => {
     // Full trees of random chunks: no two nodes are equal, so any moved leaf is a false claim.
     for (const tree of trees.slice(2, 4)) {

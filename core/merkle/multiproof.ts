@@ -27,60 +27,70 @@ export interface Multiproof {
 }
 
 /** Validates one node list of a proof, returning its nodes with gindices as `bigint`. */
-function nodes(list: unknown, param: string): WasmNode[] {
+function nodes(list: unknown, param: string, leaf: boolean): WasmNode[] {
   if (!Array.isArray(list)) throw new TypeError(`${param}: expected an array of proof nodes`);
   return list.map((node: unknown, i) => {
     if (typeof node !== "object" || node === null)
       throw new TypeError(`${param}[${i}]: expected a proof node`);
     const { gindex, value } = node as { gindex: unknown; value: unknown };
     assertBytesLength(value, 32, `${param}[${i}].value`);
-    return { gindex: toGindex(gindex, `${param}[${i}].gindex`), value };
+    return { gindex: toGindex(gindex, `${param}[${i}].gindex`), value, leaf };
   });
+}
+
+/** The shape failure, naming the helpers the leaves needed (computed only on this error path). */
+function shapeError(
+  leaves: readonly WasmNode[],
+  helpers: readonly WasmNode[],
+  why: string,
+): MultiproofShapeError {
+  const expected = helperIndices(leaves.map((l) => l.gindex));
+  const found = helpers.map((h) => h.gindex);
+  return new MultiproofShapeError(
+    `multiproof: ${why}; expected helpers at [${expected.join(", ")}], found [${found.join(", ")}]`,
+    { details: { expected, found } },
+  );
 }
 
 /**
  * The root `proof` proves (spec `calculate_multi_merkle_root`), computed in one WASM call.
  * Throws `TypeError` / `RangeError` for a malformed proof (wrong types, values that are not
  * 32 bytes, gindices outside `[1, 2^64)`), `MultiproofShapeError` when the helpers are not
- * exactly those the leaves need, and `MultiproofConflictError` when a proven inner node
- * disagrees with the proven nodes below it (where the spec would silently keep the inner node).
+ * exactly those the leaves need (`helperIndices(leaves)`, in that order), and
+ * `MultiproofConflictError` when a proven inner node disagrees with the proven nodes below it
+ * (where the spec would silently keep the inner node).
  */
 export function multiproofRoot(proof: Multiproof): Uint8Array {
   if (typeof proof !== "object" || proof === null) throw new TypeError("proof: expected a multiproof object");
-  const leaves = nodes(proof.leaves, "proof.leaves");
-  const helpers = nodes(proof.helpers, "proof.helpers");
-  if (leaves.length === 0)
-    throw new MultiproofShapeError("multiproof: expected at least one leaf, found none");
-  const all = [...leaves].sort((a, b) => descending(a.gindex, b.gindex));
-  for (let i = 1; i < all.length; i++) {
-    if (all[i]!.gindex === all[i - 1]!.gindex) {
-      throw new MultiproofShapeError(`multiproof: leaf gindex ${all[i]!.gindex} given twice`);
-    }
+  const leaves = nodes(proof.leaves, "proof.leaves", true);
+  const helpers = nodes(proof.helpers, "proof.helpers", false);
+  if (leaves.length === 0) throw shapeError(leaves, helpers, "no leaves");
+  for (let i = 1; i < helpers.length; i++) {
+    if (helpers[i]!.gindex >= helpers[i - 1]!.gindex)
+      throw shapeError(leaves, helpers, "helpers out of order");
   }
-  const expected = helperIndices(leaves.map((l) => l.gindex));
-  if (expected.length !== helpers.length || expected.some((g, i) => helpers[i]!.gindex !== g)) {
-    throw new MultiproofShapeError(
-      `multiproof: expected helpers at [${expected.join(", ")}], found [${helpers.map((h) => h.gindex).join(", ")}]`,
-      { details: { expected, found: helpers.map((h) => h.gindex) } },
-    );
-  }
-  // Helpers come sorted and never coincide with a leaf (they are off every leaf's path), so a
-  // merge keeps the whole list strictly decreasing, as the WASM verifier requires.
+  const sorted = leaves.length === 1 ? leaves : [...leaves].sort((a, b) => descending(a.gindex, b.gindex));
+  // Merge the sorted leaves into the helpers: the WASM walk needs strictly decreasing gindices,
+  // and checks there that the helpers are exactly the ones the leaves need.
   const merged: WasmNode[] = [];
   let h = 0;
-  for (const leaf of all) {
+  for (const leaf of sorted) {
     while (h < helpers.length && helpers[h]!.gindex > leaf.gindex) merged.push(helpers[h++]!);
     merged.push(leaf);
   }
   while (h < helpers.length) merged.push(helpers[h++]!);
+  for (let i = 1; i < merged.length; i++) {
+    if (merged[i]!.gindex === merged[i - 1]!.gindex) {
+      throw shapeError(leaves, helpers, `gindex ${merged[i]!.gindex} given twice`);
+    }
+  }
   const root = multiRoot(merged);
+  if (root === "shape") throw shapeError(leaves, helpers, "helpers are not exactly those the leaves need");
   if (root === "conflict") {
     throw new MultiproofConflictError(
       "multiproof: a proven inner node differs from the hash of the nodes below it",
     );
   }
-  // Unreachable with the exact helper set checked above; kept so a bug cannot yield a root.
-  if (root === "missing") throw new MultiproofShapeError("multiproof: nodes do not determine a root");
   return root;
 }
 

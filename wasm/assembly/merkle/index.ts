@@ -80,9 +80,6 @@ export function merkleize(ptr: usize, count: u32, depth: u32, keep: bool): usize
   return src;
 }
 
-/** Bytes per multiproof node: a little-endian u64 gindex followed by the 32-byte value. */
-const NODE: usize = 40;
-
 /** True when the 32 bytes at `a` and `b` are equal. */
 function equal32(a: usize, b: usize): bool {
   return (
@@ -93,72 +90,123 @@ function equal32(a: usize, b: usize): bool {
   );
 }
 
-// Merge state for `multiRoot`: a cursor into the given nodes and a FIFO of computed parents.
-let given: usize = 0;
-let givenEnd: usize = 0;
-let qHead: usize = 0;
-let qTail: usize = 0;
-/** Set when two copies of the same gindex carry different values. */
-let conflict: bool = false;
+// Merge state of `multiRoot`. Given nodes: gindices (u64), values (32 bytes), leaf flags (u8),
+// `gI` of `gN` taken. Computed parents (a FIFO): gindices and values, `qH` taken of `qT`; values
+// of entries `hashed..qT` are still staged in as-sha256's input buffer, waiting for a batch.
+let gG: usize = 0;
+let gV: usize = 0;
+let gF: usize = 0;
+let gI: u32 = 0;
+let gN: u32 = 0;
+let qG: usize = 0;
+let qV: usize = 0;
+let qH: u32 = 0;
+let qT: u32 = 0;
+let hashed: u32 = 0;
+// What `pop` took: value address, and whether a leaf lies at or below it.
+let popV: usize = 0;
+let popLeaf: bool = false;
+/** Set by `pop` when a given node collides badly with a computed one: `SHAPE` or `CONFLICT`. */
+let failure: i32 = -1;
 
-/** The largest gindex still to be processed, or 0 when none is left. */
+/** `multiRoot` result: the proof does not have the shape of a minimal multiproof. */
+const SHAPE: usize = 0;
+/** `multiRoot` result: two values for the same node disagree. */
+const CONFLICT: usize = 1;
+
+/** Hashes the staged pairs into their queue slots: one batch call for four, else one by one. */
+function flush(): void {
+  const n = qT - hashed;
+  const out = qV + ((<usize>hashed) << 5);
+  if (n === 4) batchHash4(out);
+  else for (let j: u32 = 0; j < n; j++) digest64(shaInput + ((<usize>j) << 6), out + ((<usize>j) << 5));
+  hashed = qT;
+}
+
+/** The largest gindex still to be taken, or 0 when none is left. */
 function peek(): u64 {
-  const a: u64 = given < givenEnd ? load<u64>(given) : 0;
-  const b: u64 = qHead < qTail ? load<u64>(qHead) : 0;
+  const a: u64 = gI < gN ? load<u64>(gG + ((<usize>gI) << 3)) : 0;
+  const b: u64 = qH < qT ? load<u64>(qG + ((<usize>qH) << 3)) : 0;
   return a > b ? a : b;
 }
 
 /**
- * Removes the node with the largest gindex and returns the address of its value. When a given
- * node and a computed parent share that gindex both are removed, and their values must agree.
+ * Takes the node with the largest gindex. When a given node and a computed parent share it, both
+ * are taken: the given one must be a leaf (a helper on a leaf's path is not minimal) with the
+ * computed value.
  */
-function pop(): usize {
-  const a: u64 = given < givenEnd ? load<u64>(given) : 0;
-  const b: u64 = qHead < qTail ? load<u64>(qHead) : 0;
+function pop(): void {
+  const a: u64 = gI < gN ? load<u64>(gG + ((<usize>gI) << 3)) : 0;
+  const b: u64 = qH < qT ? load<u64>(qG + ((<usize>qH) << 3)) : 0;
   if (a > b) {
-    const v = given + 8;
-    given += NODE;
-    return v;
+    popV = gV + ((<usize>gI) << 5);
+    popLeaf = load<u8>(gF + gI) !== 0;
+    gI++;
+    return;
   }
-  const v = qHead + 8;
-  qHead += NODE;
+  if (qH >= hashed) flush();
+  popV = qV + ((<usize>qH) << 5);
+  popLeaf = true;
+  qH++;
   if (a === b) {
-    if (!equal32(given + 8, v)) conflict = true;
-    given += NODE;
+    if (load<u8>(gF + gI) === 0) failure = <i32>SHAPE;
+    else if (!equal32(gV + ((<usize>gI) << 5), popV)) failure = <i32>CONFLICT;
+    gI++;
   }
-  return v;
 }
 
 /**
- * Root of a multiproof. `nodes` holds `count` nodes (leaves and helpers together) sorted by
- * strictly decreasing gindex, each `NODE` bytes; `queue` has room for `count` more nodes.
- * Nodes are taken largest gindex first; a right child (odd k) must be followed by its left
- * sibling k-1, and the pair is hashed into parent k/2, which joins the queue (parents come out in
- * decreasing order, so the queue stays sorted and merging it with `nodes` keeps the order). A
- * parent that is also given must equal the computed hash, so every given node is bound to the
- * root. Returns the root's address, 0 when a sibling is missing or gindex 1 is not reached last,
- * or 1 when two values for the same gindex disagree.
+ * Root of a multiproof, or `SHAPE` (0) / `CONFLICT` (1). The `count` given nodes (leaves and
+ * helpers) are in three arrays: `gindices` (u64, strictly decreasing), `values` (32 bytes each)
+ * and `leafFlags` (u8, 1 for a leaf); the queue needs `count` u64 gindices at `queueG` and
+ * `count + 3` values at `queueV`.
+ *
+ * Nodes are taken largest gindex first. A right child (odd k) must be followed by its left
+ * sibling k-1, and the pair makes parent k/2, which joins the queue; parents come out in
+ * decreasing order, so the queue stays sorted and merging it with the given nodes keeps the
+ * order. Every given node is thus hashed up to the root or compared with an equal computed node.
+ * The shape is checked on the way, which makes the accepted helper set exactly the spec's
+ * `get_helper_indices(leaves)`: a pair of two nodes with no leaf below is not minimal, nor is a
+ * helper that is also computed, and a missing sibling stops the walk. Pairs are staged four at a
+ * time for the batch hasher; a staged parent is hashed before anyone reads it.
  */
-export function multiRoot(nodes: usize, count: u32, queue: usize): usize {
-  given = nodes;
-  givenEnd = nodes + <usize>count * NODE;
-  qHead = queue;
-  qTail = queue;
-  conflict = false;
+export function multiRoot(
+  gindices: usize,
+  values: usize,
+  leafFlags: usize,
+  count: u32,
+  queueG: usize,
+  queueV: usize,
+): usize {
+  gG = gindices;
+  gV = values;
+  gF = leafFlags;
+  gI = 0;
+  gN = count;
+  qG = queueG;
+  qV = queueV;
+  qH = 0;
+  qT = 0;
+  hashed = 0;
+  failure = -1;
   while (true) {
     const k = peek();
-    if (k === 0) return 0;
-    const vk = pop();
-    if (conflict) return 1;
-    if (k === 1) return peek() === 0 ? vk : 0;
-    if ((k & 1) === 0 || peek() !== k - 1) return 0;
-    const vl = pop();
-    if (conflict) return 1;
-    memory.copy(shaInput, vl, 32);
-    memory.copy(shaInput + 32, vk, 32);
-    store<u64>(qTail, k >> 1);
-    digest64(shaInput, qTail + 8);
-    qTail += NODE;
+    if (k === 0) return SHAPE;
+    pop();
+    if (failure >= 0) return <usize>failure;
+    if (k === 1) return peek() === 0 ? popV : SHAPE;
+    if ((k & 1) === 0 || peek() !== k - 1) return SHAPE;
+    const right = popV;
+    const rightLeaf = popLeaf;
+    pop();
+    if (failure >= 0) return <usize>failure;
+    if (!rightLeaf && !popLeaf) return SHAPE;
+    const stage = shaInput + ((<usize>(qT - hashed)) << 6);
+    memory.copy(stage, popV, 32);
+    memory.copy(stage + 32, right, 32);
+    store<u64>(qG + ((<usize>qT) << 3), k >> 1);
+    qT++;
+    if (qT - hashed === 4) flush();
   }
 }
 
