@@ -10,13 +10,14 @@
 
 import { levelLayout, merkleLevels, merkleRoot, ZERO_LEVELS, zeroHashTable } from "../../wasm/merkle.ts";
 import { assertBytesLength } from "../bytes.ts";
-import { depthOf, type Gindex, type GindexLike, helperIndices, toGindex } from "./gindex.ts";
+import { depthOf, depthOfSafe, type Gindex, type GindexLike, helperIndices, toGindex } from "./gindex.ts";
 import type { Multiproof, ProofNode } from "./multiproof.ts";
 
 /** Chunks as one flat array (`n * 32` bytes) or as a list of 32-byte arrays. */
 export type Chunks = Uint8Array | readonly Uint8Array[];
 
 let zeros: Uint8Array | undefined;
+const SAFE_GINDEX = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The zero-hash table, computed in WASM on first use and kept. */
 function zeroTable(): Uint8Array {
@@ -173,12 +174,20 @@ export class MerkleTree {
 
   /** A view of the node at a gindex already checked to be in the tree. */
   #at(g: Gindex): Uint8Array {
+    // Number arithmetic where exact (every tree but a depth-53 one): bigint math allocates.
+    if (g <= SAFE_GINDEX) {
+      const n = Number(g);
+      const d = depthOfSafe(n);
+      return this.#stored(this.depth - d, n - 2 ** d);
+    }
     const d = depthOf(g);
-    const level = this.depth - d;
-    const index = g - (1n << BigInt(d));
-    const count = this.#counts[level]!;
-    if (index < BigInt(count)) {
-      const at = this.#offsets[level]! + 32 * Number(index);
+    return this.#stored(this.depth - d, Number(g - (1n << BigInt(d))));
+  }
+
+  /** Node `index` of `level` (0 = chunks): stored if some chunk lies below it, else a zero hash. */
+  #stored(level: number, index: number): Uint8Array {
+    if (index < this.#counts[level]!) {
+      const at = this.#offsets[level]! + 32 * index;
       return this.#levels.subarray(at, at + 32);
     }
     return zeroTable().subarray(32 * level, 32 * level + 32);
