@@ -164,7 +164,8 @@ export function merkleRoot(
 ): Uint8Array {
   const inst = acquire(32 * (count + 1));
   writeChunks(new Uint8Array(inst.memory.buffer), inst.work, chunks);
-  const at = inst.ex.merkleize(inst.work, count, depth, 0);
+  // Addresses come back as i32: read them unsigned, memory may pass 2 GiB.
+  const at = inst.ex.merkleize(inst.work, count, depth, 0) >>> 0;
   const root = new Uint8Array(inst.memory.buffer, at, 32).slice();
   release(inst);
   return root;
@@ -219,7 +220,7 @@ export function multiRoot(nodes: readonly WasmNode[]): Uint8Array | "shape" | "c
     mem[inst.work + gF + i] = node.leaf ? 1 : 0;
   }
   const w = inst.work;
-  const at = inst.ex.multiRoot(w + gG, w + gV, w + gF, n, w + qG, w + qV);
+  const at = inst.ex.multiRoot(w + gG, w + gV, w + gF, n, w + qG, w + qV) >>> 0;
   const result = at === 0 ? "shape" : at === 1 ? "conflict" : new Uint8Array(buf, at, 32).slice();
   release(inst);
   return result;
