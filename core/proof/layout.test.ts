@@ -1,0 +1,168 @@
+/**
+ * The layout of docs/fault-proof.md §2, rebuilt independently: the frame-mode starting state is
+ * assembled here from SSZ-style containers, lists and vectors hashed with @noble/hashes'
+ * SHA-256, straight from the doc's tables, and its root must equal the machine's.
+ */
+import { describe, expect, test } from "bun:test";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { toHex } from "../bytes.ts";
+import { keccak256 } from "../hash/keccak.ts";
+import { seededRandom } from "../mpt/testing.ts";
+import { chunkCode } from "./codeChunks.ts";
+import { fakeBlockHash, referenceBlock } from "./evmReference.ts";
+import { type FrameRequest, writeFrameState } from "./frameState.ts";
+import { StepMachine } from "./machine.ts";
+import { randomProgram } from "./randomProgram.ts";
+
+const Z: Uint8Array[] = [new Uint8Array(32)];
+const H = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const buf = new Uint8Array(64);
+  buf.set(a);
+  buf.set(b, 32);
+  return sha256(buf);
+};
+for (let h = 1; h <= 64; h++) Z.push(H(Z[h - 1], Z[h - 1]));
+
+function merkleize(chunks: readonly Uint8Array[], depth: number): Uint8Array {
+  let level = [...chunks];
+  for (let d = 0; d < depth; d++) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(H(level[i], level[i + 1] ?? Z[d]));
+    level = next;
+  }
+  return level[0] ?? Z[depth];
+}
+const u64 = (v: bigint): Uint8Array => {
+  const c = new Uint8Array(32);
+  new DataView(c.buffer).setBigUint64(0, v, true);
+  return c;
+};
+const word = (v: bigint): Uint8Array => {
+  const c = new Uint8Array(32);
+  for (let i = 31; v > 0n; i--, v >>= 8n) c[i] = Number(v & 0xffn);
+  return c;
+};
+const addr = (a: Uint8Array | undefined): Uint8Array => {
+  const c = new Uint8Array(32);
+  if (a) c.set(a, 12);
+  return c;
+};
+const zero = new Uint8Array(32);
+const container = (fields: Uint8Array[]): Uint8Array =>
+  merkleize(fields, Math.ceil(Math.log2(fields.length)));
+const list = (chunks: Uint8Array[], depth: number, length: number): Uint8Array =>
+  H(merkleize(chunks, depth), u64(BigInt(length)));
+const bytesChunks = (b: Uint8Array): Uint8Array[] => {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < b.length; i += 32) {
+    const c = new Uint8Array(32);
+    c.set(b.subarray(i, i + 32));
+    out.push(c);
+  }
+  return out;
+};
+
+function specRoot(req: FrameRequest): Uint8Array {
+  const b = req.block ?? {};
+  const hashes: Uint8Array[] = Array.from({ length: 256 }, () => zero);
+  for (const [n, h] of b.blockHashes ?? []) {
+    if (n < (b.number ?? 0n) && (b.number ?? 0n) - n <= 256n) hashes[Number(n % 256n)] = h;
+  }
+  const block = container([
+    u64(b.number ?? 0n),
+    u64(b.timestamp ?? 0n),
+    addr(b.coinbase),
+    b.prevRandao ?? zero,
+    u64(b.gasLimit ?? 0n),
+    word(b.baseFee ?? 0n),
+    u64(b.chainId ?? 0n),
+    word(b.blobBaseFee ?? 0n),
+    merkleize(hashes, 8),
+    ...Array.from({ length: 7 }, () => zero),
+  ]);
+  const blobs = req.blobHashes ?? [];
+  const tx = container([
+    addr(req.origin),
+    word(req.gasPrice ?? 0n),
+    u64(req.gas),
+    u64(0n),
+    u64(0n),
+    u64(0n),
+    u64(0n),
+    u64(0n),
+    list([...blobs], 4, blobs.length),
+    ...Array.from({ length: 7 }, () => zero),
+  ]);
+  const calldata = req.calldata ?? new Uint8Array(0);
+  const code = container([
+    merkleize(chunkCode(req.code), 11),
+    u64(BigInt(req.code.length)),
+    keccak256(req.code),
+    zero,
+  ]);
+  const op = container([u64(0n), merkleize([], 3), ...Array.from({ length: 14 }, () => zero)]);
+  const frame = container([
+    u64(0n), // pc
+    u64(req.gas),
+    list([], 10, 0), // stack
+    list([], 20, 0), // memory
+    list(bytesChunks(calldata), 16, calldata.length),
+    list([], 20, 0), // returnData
+    code,
+    addr(req.caller),
+    addr(req.address),
+    word(req.value ?? 0n),
+    u64(0n), // kind
+    u64(0n), // isStatic
+    u64(0n), // depth
+    container(Array.from({ length: 8 }, () => zero)), // snapshot
+    container(Array.from({ length: 4 }, () => zero)), // ret
+    op,
+  ]);
+  return container([
+    u64(4n), // phase Exec
+    block,
+    zero, // inputs (not yet used)
+    tx,
+    frame,
+    list([], 10, 0), // callStack
+    zero, // worldRoot
+    container([zero, zero]), // accessed
+    zero, // transientRoot
+    zero, // refund
+    zero, // logs
+    zero, // receipts
+    zero, // selfdestructs
+    zero, // created
+    zero, // blockGasUsed
+    merkleize([], 4), // scratch
+  ]);
+}
+
+describe("step-state layout", () => {
+  test("the machine's root of a frame-mode state equals the doc's layout rebuilt with @noble SHA-256", () => {
+    const rand = seededRandom(7);
+    for (let i = 0; i < 5; i++) {
+      const p = randomProgram(rand);
+      const req: FrameRequest = {
+        ...p,
+        caller: fakeBlockHash(1n).subarray(0, 20),
+        address: fakeBlockHash(2n).subarray(0, 20),
+        origin: fakeBlockHash(3n).subarray(0, 20),
+        value: 5n + BigInt(i),
+        gasPrice: 77n,
+        blobHashes: i % 2 ? [fakeBlockHash(9n)] : [],
+        block: referenceBlock(300n + BigInt(i), 10n),
+      };
+      const m = new StepMachine("generator");
+      writeFrameState(m, req);
+      expect(toHex(m.root())).toBe(toHex(specRoot(req)));
+    }
+  });
+
+  test("the empty-code state root is stable (a test vector for other implementations)", () => {
+    const m = new StepMachine("verifier");
+    writeFrameState(m, { code: new Uint8Array(0), gas: 0n });
+    expect(toHex(m.root())).toBe(toHex(specRoot({ code: new Uint8Array(0), gas: 0n })));
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * The single-step verifier under bad input: forged, truncated, padded, reordered and pruned
+ * witnesses, wrong pre- and post-roots and random garbage must each give a clear "invalid
+ * witness" (or "wrong post-root") answer: never a crash, never a wrong "valid".
+ */
+import { describe, expect, test } from "bun:test";
+import { fromHex } from "../bytes.ts";
+import { seededRandom } from "../mpt/testing.ts";
+import { frameRootsAt, generateFrame } from "./generator.ts";
+import { verifyStep } from "./verifier.ts";
+import { decodeWitness, encodeWitness, terminalGindices, type WitnessNode, witnessRoot } from "./witness.ts";
+
+// A program with memory, a multi-sub-step hash and a loop: CALLDATACOPY 2000 bytes, KECCAK256
+// them, then count down from 5 with JUMPI.
+const code = fromHex("0x6107d0600060003761 07d06000 20 6005 5b 6001 90 03 80 6010 57 00".replace(/\s+/g, ""));
+const calldata = new Uint8Array(2000).map((_, i) => i & 0xff);
+const trace = generateFrame({ code, calldata, gas: 1_000_000n });
+const steps = trace.witnesses.length;
+
+function inner(n: WitnessNode): n is { left: WitnessNode; right: WitnessNode } {
+  return !("value" in n);
+}
+
+/** All inner nodes of a tree, pre-order. */
+function inners(n: WitnessNode, out: { left: WitnessNode; right: WitnessNode }[] = []) {
+  if (inner(n)) {
+    out.push(n);
+    inners(n.left, out);
+    inners(n.right, out);
+  }
+  return out;
+}
+
+describe("verifyStep", () => {
+  test("every honest step verifies and links the roots", () => {
+    expect(trace.result.status).toBe(1);
+    expect(steps).toBeGreaterThan(20);
+    for (let i = 0; i < steps; i++) {
+      const v = verifyStep(trace.roots[i], trace.witnesses[i], trace.roots[i + 1]);
+      expect(v.ok).toBe(true);
+    }
+  });
+
+  test("the JS codec reads every witness, hashes it to the pre-root and re-encodes it byte for byte", () => {
+    for (let i = 0; i < steps; i++) {
+      const t = decodeWitness(trace.witnesses[i]);
+      expect(witnessRoot(t)).toEqual(trace.roots[i]);
+      expect(encodeWitness(t)).toEqual(trace.witnesses[i]);
+      // Every accessed gindex is a terminal or has one below it.
+      const terms = terminalGindices(t);
+      for (const g of trace.access[i]) {
+        expect(
+          terms.some(
+            (x) => x === g || (x > g && x >> BigInt(x.toString(2).length - g.toString(2).length) === g),
+          ),
+        ).toBe(true);
+      }
+    }
+  });
+
+  test("a wrong claimed post-root is refused", () => {
+    const v = verifyStep(trace.roots[3], trace.witnesses[3], trace.roots[5]);
+    expect(v).toMatchObject({ ok: false, kind: "wrong-post-root" });
+  });
+
+  test("a witness for another step does not match the pre-root", () => {
+    const v = verifyStep(trace.roots[4], trace.witnesses[3], trace.roots[5]);
+    expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
+    expect(v.ok || v.reason).toContain("is not the pre-step root");
+  });
+
+  test("a forged value anywhere in the witness changes its root", () => {
+    const rand = seededRandom(11);
+    for (let k = 0; k < 200; k++) {
+      const i = Math.floor(rand() * steps);
+      const w = trace.witnesses[i].slice();
+      const t = decodeWitness(w);
+      // Flip one bit in a terminal value (not in a tag or the header).
+      const terms: Uint8Array[] = [];
+      const collect = (n: WitnessNode): void => {
+        if (inner(n)) {
+          collect(n.left);
+          collect(n.right);
+        } else terms.push(n.value);
+      };
+      collect(t);
+      const target = terms[Math.floor(rand() * terms.length)];
+      target[Math.floor(rand() * 32)] ^= 1 << Math.floor(rand() * 8);
+      const v = verifyStep(trace.roots[i], encodeWitness(t), trace.roots[i + 1]);
+      expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
+    }
+  });
+
+  test("subtrees swapped (values at the wrong gindex) are refused", () => {
+    for (let i = 0; i < steps; i += 3) {
+      const t = decodeWitness(trace.witnesses[i]);
+      for (const n of inners(t).slice(1, 6)) {
+        const l = n.left;
+        n.left = n.right;
+        n.right = l;
+        if (witnessRoot(n.left).toString() === witnessRoot(n.right).toString()) continue;
+        const v = verifyStep(trace.roots[i], encodeWitness(t), trace.roots[i + 1]);
+        expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
+        n.right = n.left;
+        n.left = l;
+      }
+    }
+  });
+
+  test("a pruned witness (a needed node replaced by its hash: same root) reports the missing node", () => {
+    let pruned = 0;
+    for (let i = 0; i < steps; i++) {
+      const t = decodeWitness(trace.witnesses[i]);
+      const all = inners(t);
+      // Collapse the deepest inner node: its root is unchanged, but the step needs inside it.
+      const victim = all[all.length - 1];
+      const h = witnessRoot(victim);
+      const replaced = victim as unknown as { value?: Uint8Array; left?: WitnessNode; right?: WitnessNode };
+      delete replaced.left;
+      delete replaced.right;
+      replaced.value = h;
+      const w = encodeWitness(t);
+      const v = verifyStep(trace.roots[i], w, trace.roots[i + 1]);
+      expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
+      expect(v.ok || v.reason).toContain("missing node at gindex");
+      pruned++;
+    }
+    expect(pruned).toBe(steps);
+  });
+
+  test("truncated, padded, mis-versioned, mis-tagged and deep witnesses are malformed", () => {
+    const w = trace.witnesses[5];
+    const pre = trace.roots[5];
+    const bad: Uint8Array[] = [
+      new Uint8Array(0),
+      w.slice(0, 4),
+      w.slice(0, w.length - 1),
+      w.slice(0, w.length - 33),
+      new Uint8Array([...w, 0]),
+      Uint8Array.from(w, (b, i) => (i === 0 ? 1 : b)),
+      Uint8Array.from(w, (b, i) => (i === 1 ? b + 1 : b)),
+      Uint8Array.from(w, (b, i) => (i === 5 ? 2 : b)),
+      (() => {
+        const deep = new Uint8Array(5 + 100);
+        deep.fill(1, 5);
+        new DataView(deep.buffer).setUint32(1, 100, true);
+        return deep;
+      })(),
+      (() => {
+        const leaf = new Uint8Array(5 + 33);
+        new DataView(leaf.buffer).setUint32(1, 33, true);
+        return leaf;
+      })(),
+    ];
+    for (const b of bad) {
+      const v = verifyStep(pre, b, trace.roots[6]);
+      expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
+      expect(v.ok || v.reason).toStartWith("invalid witness");
+    }
+  });
+
+  test("random garbage never verifies and never throws", () => {
+    const rand = seededRandom(99);
+    for (let k = 0; k < 300; k++) {
+      const len = Math.floor(rand() * 400);
+      const b = new Uint8Array(len).map(() => Math.floor(rand() * 256));
+      if (len > 5) {
+        b[0] = 0;
+        new DataView(b.buffer).setUint32(1, len - 5, true);
+        if (rand() < 0.5) b[5] = 1;
+      }
+      const v = verifyStep(trace.roots[0], b, trace.roots[1]);
+      expect(v.ok).toBe(false);
+    }
+  });
+});
+
+describe("lazy mode", () => {
+  test("roots at requested indices equal the full generation's, past-the-end indices give the final root", () => {
+    const want = [0, 1, 7, Math.floor(steps / 2), steps - 1, steps, steps + 10];
+    const got = frameRootsAt({ code, calldata, gas: 1_000_000n }, want);
+    for (const i of want) expect(got.get(i)).toEqual(trace.roots[Math.min(i, steps)]);
+  });
+});
