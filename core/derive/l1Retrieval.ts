@@ -12,6 +12,8 @@ import type { L1BlockRef, L1Source, SystemConfig } from "./types.ts";
 /** Batcher data of the L1 block the traversal is at. */
 export class L1Retrieval {
   private datas: Uint8Array[] | null = null;
+  /** The block being opened; kept across a failed fetch so the retry reads the same block. */
+  private opening: L1BlockRef | null = null;
 
   constructor(
     private readonly config: RollupConfig,
@@ -28,8 +30,12 @@ export class L1Retrieval {
   /** The next batcher data item of the current block, or EOF when the block is exhausted. */
   async nextData(): Promise<Uint8Array | typeof EOF> {
     if (this.datas === null) {
-      const next = this.prev.nextL1Block();
-      if (next === EOF) return EOF;
+      if (this.opening === null) {
+        const block = this.prev.nextL1Block();
+        if (block === EOF) return EOF;
+        this.opening = block;
+      }
+      const next = this.opening;
       const { data, ignored } = await batchFeedData(
         this.config,
         this.l1,
@@ -44,6 +50,7 @@ export class L1Retrieval {
           origin: next,
         });
       }
+      this.opening = null;
       this.datas = data.reverse();
     }
     const d = this.datas.pop();
@@ -57,5 +64,6 @@ export class L1Retrieval {
   /** Forgets any open block; the traversal hands out `base` again. */
   reset(_base: L1BlockRef, _cfg: SystemConfig): void {
     this.datas = null;
+    this.opening = null;
   }
 }

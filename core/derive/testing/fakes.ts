@@ -387,6 +387,12 @@ export class FakeL2 implements L2Source {
     return b.block;
   }
 
+  /** Makes `ref` the canonical head again (an engine rewind after a reorg). */
+  rewind(ref: L2BlockRef): this {
+    this.chain.length = ref.number - this.config.genesis.l2.number + 1;
+    return this;
+  }
+
   /** The canonical head. */
   head(): L2BlockRef {
     return this.chain.at(-1)!;

@@ -11,7 +11,7 @@ import { encodeBatcherData, type Frame } from "../frame.ts";
 import { encodePayloadAttributes } from "../payloadAttributes.ts";
 import { DerivationPipeline, type PipelineOptions } from "../pipeline.ts";
 import type { RollupConfig } from "../rollupConfig.ts";
-import type { BlockId, L2BlockRef } from "../types.ts";
+import type { AttributesWithParent, BlockId, Hex, L2BlockRef } from "../types.ts";
 import { type FakeL1, FakeL2, type FakeTx, fakeTx, fakeUserTx, randomBytes } from "./fakes.ts";
 
 /** How the simulated sequencer and batcher behave. */
@@ -40,6 +40,10 @@ export interface SimOptions {
   extraTxs?: (n: number) => FakeTx[];
   /** Shuffle each L1 block's batcher transactions (frames arrive out of order). */
   shuffleFrames?: boolean;
+  /** Post every batcher transaction twice (duplicate frames). */
+  duplicate?: boolean;
+  /** Sender of the batcher transactions built after L1 block `n` (default: the genesis batcher). */
+  batcherFrom?: (n: number) => Hex;
 }
 
 /** What a simulation produced. */
@@ -98,7 +102,9 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       res.compressedBytes += ch.compressedBytes().length;
       res.channels++;
       const frames = ch.outputFrames(o.maxFrameSize);
-      pendingTxs.push(...batcherTxs(frames, o.mode));
+      const txs = batcherTxs(frames, o.mode, o.batcherFrom?.(k));
+      pendingTxs.push(...txs);
+      if (o.duplicate) pendingTxs.push(...batcherTxs(frames, o.mode, o.batcherFrom?.(k)));
     }
     if (newBlocks.length > 0) posted = newBlocks.at(-1)!.number;
   }
@@ -106,11 +112,17 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
 }
 
 /** One transaction per frame (calldata) or per six frames (blobs). */
-export function batcherTxs(frames: readonly Frame[], mode: "calldata" | "blob"): FakeTx[] {
-  if (mode === "calldata") return frames.map((f) => fakeTx.calldataBatch(encodeBatcherData([f])));
+export function batcherTxs(frames: readonly Frame[], mode: "calldata" | "blob", from?: Hex): FakeTx[] {
+  if (mode === "calldata") return frames.map((f) => fakeTx.calldataBatch(encodeBatcherData([f]), { from }));
   const out: FakeTx[] = [];
-  for (let i = 0; i < frames.length; i += 6)
-    out.push(fakeTx.blobBatch(frames.slice(i, i + 6).map((f) => batchBlob([f]))));
+  for (let i = 0; i < frames.length; i += 6) {
+    out.push(
+      fakeTx.blobBatch(
+        frames.slice(i, i + 6).map((f) => batchBlob([f])),
+        { from },
+      ),
+    );
+  }
   return out;
 }
 
@@ -127,17 +139,24 @@ export async function deriveAll(
   l1: FakeL1,
   opts: PipelineOptions,
   verifier = new FakeL2(config),
-): Promise<{ l2: FakeL2; pipeline: DerivationPipeline; attributes: Uint8Array[] }> {
+): Promise<{
+  l2: FakeL2;
+  pipeline: DerivationPipeline;
+  attributes: Uint8Array[];
+  results: AttributesWithParent[];
+}> {
   const pipeline = new DerivationPipeline(config, l1, verifier, opts);
   await pipeline.reset(verifier.head());
   const attributes: Uint8Array[] = [];
+  const results: AttributesWithParent[] = [];
   for (;;) {
     const a = await pipeline.nextAttributes(verifier.head());
     if (a === null) break;
     attributes.push(encodePayloadAttributes(a.attributes));
+    results.push(a);
     verifier.execute(a.parent, a.attributes);
   }
-  return { l2: verifier, pipeline, attributes };
+  return { l2: verifier, pipeline, attributes, results };
 }
 
 function shuffle<T>(xs: T[], rand: () => number): T[] {
