@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { toHex } from "../bytes.ts";
+import { keccak256 } from "../hash/keccak.ts";
 import { InvalidGenesisError } from "./errors.ts";
-import { parseGenesis } from "./genesis.ts";
+import { allocWithPredeploys, parseGenesis } from "./genesis.ts";
+import { BEACON_ROOTS, PREDEPLOYS } from "./predeploys.ts";
 
 describe("genesis", () => {
   test("parses geth-style alloc with mixed number forms", () => {
@@ -41,5 +43,26 @@ describe("genesis", () => {
       { config: { chainId: 1 }, extraData: `0x${"00".repeat(33)}` },
     ];
     for (const b of bad) expect(() => parseGenesis(b)).toThrow(InvalidGenesisError);
+  });
+
+  test("adds the predeploys and EIP-4788's beacon roots contract, leaving alloc entries alone", () => {
+    const code = {
+      L1Block: Uint8Array.of(1),
+      GasPriceOracle: Uint8Array.of(2),
+      L2ToL1MessagePasser: Uint8Array.of(3),
+      L2CrossDomainMessenger: Uint8Array.of(4),
+      L2StandardBridge: Uint8Array.of(5),
+      FeeVault: Uint8Array.of(6),
+    };
+    const g = parseGenesis({
+      config: { chainId: 1 },
+      alloc: { [toHex(PREDEPLOYS.L1Block)]: { code: "0x99" } },
+    });
+    const alloc = allocWithPredeploys(g, code);
+    expect(toHex(alloc.get(toHex(PREDEPLOYS.L1Block))!.code)).toBe("0x99");
+    expect(toHex(alloc.get(toHex(PREDEPLOYS.L1FeeVault))!.code)).toBe("0x06");
+    const beacon = alloc.get(toHex(BEACON_ROOTS.address))!;
+    expect(beacon.nonce).toBe(1n);
+    expect(toHex(keccak256(beacon.code))).toBe(toHex(BEACON_ROOTS.codeHash));
   });
 });

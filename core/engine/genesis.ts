@@ -13,7 +13,7 @@
  */
 import { fromHex, toHex } from "../bytes.ts";
 import { InvalidGenesisError } from "./errors.ts";
-import { PREDEPLOYS } from "./predeploys.ts";
+import { BEACON_ROOTS, PREDEPLOYS } from "./predeploys.ts";
 import { bytesToUint } from "./words.ts";
 
 /** One genesis account. */
@@ -140,8 +140,8 @@ export interface PredeployCode {
 }
 
 /**
- * The genesis alloc with every predeploy added (an alloc entry already at a predeploy address
- * wins), and their genesis storage: slot 0 of the messenger is the L1 messenger, slot 0 of the
+ * The genesis alloc with every predeploy and EIP-4788's beacon roots contract (nonce 1) added (an
+ * alloc entry already at one of their addresses wins), and their genesis storage: slot 0 of the messenger is the L1 messenger, slot 0 of the
  * bridge the L1 bridge, slot 0 of each fee vault the fee recipient (contracts/src/L2/).
  */
 export function allocWithPredeploys(g: Genesis, code: PredeployCode): Map<string, GenesisAccount> {
@@ -151,9 +151,9 @@ export function allocWithPredeploys(g: Genesis, code: PredeployCode): Map<string
     if (a) m.set(0n, bytesToUint(a));
     return m;
   };
-  const add = (address: Uint8Array, runtime: Uint8Array, storage = new Map<bigint, bigint>()) => {
+  const add = (address: Uint8Array, runtime: Uint8Array, storage = new Map<bigint, bigint>(), nonce = 0n) => {
     const key = toHex(address);
-    if (!out.has(key)) out.set(key, { balance: 0n, nonce: 0n, code: runtime, storage });
+    if (!out.has(key)) out.set(key, { balance: 0n, nonce, code: runtime, storage });
   };
   add(PREDEPLOYS.L1Block, code.L1Block);
   add(PREDEPLOYS.GasPriceOracle, code.GasPriceOracle);
@@ -163,5 +163,6 @@ export function allocWithPredeploys(g: Genesis, code: PredeployCode): Map<string
   for (const vault of [PREDEPLOYS.SequencerFeeVault, PREDEPLOYS.BaseFeeVault, PREDEPLOYS.L1FeeVault]) {
     add(vault, code.FeeVault, slot0(g.ore.feeVaultRecipient));
   }
+  add(BEACON_ROOTS.address, BEACON_ROOTS.code, new Map(), 1n);
   return out;
 }

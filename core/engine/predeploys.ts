@@ -39,3 +39,21 @@ export const FEE_VAULTS = {
   base: PREDEPLOYS.BaseFeeVault,
   l1Data: PREDEPLOYS.L1FeeVault,
 } as const;
+
+/**
+ * EIP-4788's beacon roots contract (https://eips.ethereum.org/EIPS/eip-4788): the address every
+ * Cancun chain uses and its runtime code (the result of the EIP's keyless deployment, as on
+ * Ethereum and OP chains since Ecotone). Ore's genesis holds it with nonce 1 and no storage; at the
+ * start of every block the engine stores `timestamp` at slot `timestamp % 8191` and the block's
+ * `parentBeaconBlockRoot` at slot `timestamp % 8191 + 8191`, as the EIP's system call does.
+ */
+export const BEACON_ROOTS = {
+  address: fromHex("0x000f3df6d732807ef1319fb7b8bb8522d0beac02"),
+  code: fromHex(
+    "0x3373fffffffffffffffffffffffffffffffffffffffe14604d57602036146024575f5ffd5b5f35801560495762001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f359062001fff015500",
+  ),
+  /** keccak256 of `code`. */
+  codeHash: fromHex("0xf57acd40259872606d76197ef052f3d35588dadf919ee1f0e3cb9b62d3f4b02c"),
+  /** EIP-4788's HISTORY_BUFFER_LENGTH. */
+  historyLength: 8191n,
+} as const;

@@ -11,7 +11,6 @@
 import { createBlock } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { RLP } from "@ethereumjs/rlp";
-import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { Account, Address } from "@ethereumjs/util";
 import { runTx, type VM } from "@ethereumjs/vm";
@@ -26,12 +25,13 @@ import {
   headerHash,
 } from "../../core/engine/header.ts";
 import { calldataGas, type L1FeeParams, l1FeeForGas } from "../../core/engine/l1Fee.ts";
-import { FEE_VAULTS, PREDEPLOYS } from "../../core/engine/predeploys.ts";
+import { BEACON_ROOTS, FEE_VAULTS, PREDEPLOYS } from "../../core/engine/predeploys.ts";
 import { encodeReceipt, type Log, logsBloom, orBlooms } from "../../core/engine/receipt.ts";
 import { bytesToUint } from "../../core/engine/words.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { trieRoot } from "../../core/mpt/trieRoot.ts";
 import { runDeposit } from "./depositRunner.ts";
+import type { OreStateManager } from "./stateManager.ts";
 
 /** What the block commits to beyond its transactions (Engine API payload attributes). */
 export interface BlockEnv {
@@ -80,7 +80,7 @@ export interface ExecutedBlock {
 /** Everything {@link executeBlock} needs. */
 export interface ExecutionContext {
   vm: VM;
-  stateManager: MerkleStateManager;
+  stateManager: OreStateManager;
   common: Common;
 }
 
@@ -121,6 +121,8 @@ export async function executeBlock(
     },
     { common, skipConsensusFormatValidation: true },
   );
+
+  await storeBeaconRoot(sm, env.timestamp, env.parentBeaconBlockRoot);
 
   const txs: Uint8Array[] = [];
   const results: TxResult[] = [];
@@ -331,8 +333,32 @@ async function runUserTx(
   }
 }
 
+/**
+ * EIP-4788's pre-block system call, as its effect: the beacon roots contract's ring buffer gets
+ * `timestamp` at `timestamp % 8191` and the root at `timestamp % 8191 + 8191`. Like the system
+ * call, it does nothing when the contract has no code. No gas is charged to the block.
+ * Spec: https://eips.ethereum.org/EIPS/eip-4788#block-processing
+ */
+export async function storeBeaconRoot(
+  sm: OreStateManager,
+  timestamp: bigint,
+  root: Uint8Array,
+): Promise<void> {
+  const address = new Address(BEACON_ROOTS.address);
+  if ((await sm.getCodeSize(address)) === 0) return;
+  const index = timestamp % BEACON_ROOTS.historyLength;
+  await sm.putStorage(address, uintToBytes32(index), uintToBytes32(timestamp));
+  await sm.putStorage(address, uintToBytes32(index + BEACON_ROOTS.historyLength), root);
+}
+
+function uintToBytes32(v: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+}
+
 /** Reads the Ecotone fee parameters from L1Block storage, as op-geth does (slots 1, 3, 7). */
-export async function readL1FeeParams(sm: MerkleStateManager): Promise<L1FeeParams> {
+export async function readL1FeeParams(sm: OreStateManager): Promise<L1FeeParams> {
   const l1Block = new Address(PREDEPLOYS.L1Block);
   const slot = (n: number) => {
     const s = new Uint8Array(32);
@@ -349,7 +375,7 @@ export async function readL1FeeParams(sm: MerkleStateManager): Promise<L1FeePara
   };
 }
 
-async function credit(sm: MerkleStateManager, to: Uint8Array, amount: bigint): Promise<void> {
+async function credit(sm: OreStateManager, to: Uint8Array, amount: bigint): Promise<void> {
   if (amount === 0n) return;
   const address = new Address(to);
   const acc = (await sm.getAccount(address)) ?? new Account();

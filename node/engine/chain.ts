@@ -7,7 +7,6 @@
  */
 import type { Common } from "@ethereumjs/common";
 import { RLP } from "@ethereumjs/rlp";
-import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Account, createAddressFromString } from "@ethereumjs/util";
 import type { VM } from "@ethereumjs/vm";
 import { bytesEqual } from "../../core/bytes.ts";
@@ -24,6 +23,7 @@ import {
 import { uintToBytes } from "../../core/engine/words.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { type BlockEnv, type ExecutedBlock, executeBlock, type TxResult } from "./blockExecutor.ts";
+import type { OreStateManager } from "./stateManager.ts";
 import type { HeadName, Store } from "./store.ts";
 import { createOreVM, createStateManager, oreCommon } from "./vm.ts";
 
@@ -45,26 +45,50 @@ class Mutex {
   }
 }
 
+/**
+ * Where block processing time went, accumulated over every block built or imported (ms):
+ * executing transactions (EVM and state reads), computing the state root (applying the state
+ * overlay to Ore's MPT and hashing it), and the SQLite transaction that writes the block and its
+ * trie nodes. `bench/engine.bench.ts` reports them.
+ */
+export interface ChainStats {
+  blocks: number;
+  gas: bigint;
+  executionMs: number;
+  stateRootMs: number;
+  storageWriteMs: number;
+}
+
 /** The chain over a store. Create with {@link Chain.open}. */
 export class Chain {
+  /** Serialises block execution (the executing state manager and VM). */
   readonly lock = new Mutex();
+  /** Serialises state reads (the reading state manager and VM used by the RPC and the pool). */
+  readonly readLock = new Mutex();
+  readonly stats: ChainStats = { blocks: 0, gas: 0n, executionMs: 0, stateRootMs: 0, storageWriteMs: 0 };
   private cache = new Map<string, ChainBlock>();
 
   private constructor(
     readonly store: Store,
     readonly common: Common,
     readonly chainId: bigint,
-    readonly stateManager: MerkleStateManager,
+    /** State manager and VM that execute blocks (their caches follow the head). */
+    readonly stateManager: OreStateManager,
     readonly vm: VM,
+    /** A second state manager and VM for reads, so RPC queries never evict the executor's caches. */
+    private readonly reader: { sm: OreStateManager; vm: VM },
   ) {}
 
   /** Opens the chain in `store`, writing genesis on first use. */
   static async open(store: Store, genesis: Genesis, code: PredeployCode): Promise<Chain> {
     const common = oreCommon(genesis.chainId);
-    const sm = createStateManager(store, common);
+    const sm = createStateManager(store);
+    const readSm = createStateManager(store);
     let chain!: Chain;
-    const vm = await createOreVM(common, sm, (n) => chain.canonicalHash(n));
-    chain = new Chain(store, common, genesis.chainId, sm, vm);
+    const hashOf = (n: bigint) => chain.canonicalHash(n);
+    const vm = await createOreVM(common, sm, hashOf);
+    const readVm = await createOreVM(common, readSm, hashOf);
+    chain = new Chain(store, common, genesis.chainId, sm, vm, { sm: readSm, vm: readVm });
     if (!store.head("head")) await chain.writeGenesis(genesis, code);
     return chain;
   }
@@ -152,15 +176,48 @@ export class Chain {
     parentHash: Uint8Array,
     env: BlockEnv,
     forced: Uint8Array[],
-    pool: Uint8Array[],
+    pool: Iterable<Uint8Array>,
   ): Promise<ExecutedBlock> {
     return this.lock.run(async () => {
       const parent = this.block(parentHash);
       if (!parent) throw new InvalidBlockError("unknown parent");
-      const out = await executeBlock(this.ctx(), parent, env, forced, pool);
-      this.store.commit(() => this.putBlock({ ...out, transactions: out.transactions }));
+      const out = await this.execute(parent, env, forced, pool, () => {});
       return out;
     });
+  }
+
+  /**
+   * Executes a block and, if `check` accepts the result, stores it with its trie nodes in one
+   * SQLite transaction, accounting the time in {@link stats}. On any failure the block's
+   * pending nodes are dropped and the executor forgets the state it computed.
+   */
+  private async execute(
+    parent: ChainBlock,
+    env: BlockEnv,
+    forced: readonly Uint8Array[],
+    pool: Iterable<Uint8Array>,
+    check: (out: ExecutedBlock) => void,
+  ): Promise<ExecutedBlock> {
+    const sm = this.stateManager;
+    const t0 = performance.now();
+    const rootBefore = sm.timings.stateRootMs;
+    try {
+      const out = await executeBlock(this.ctx(), parent, env, forced, pool);
+      check(out);
+      const t1 = performance.now();
+      this.store.commit(() => this.putBlock(out));
+      const rootMs = sm.timings.stateRootMs - rootBefore;
+      this.stats.blocks++;
+      this.stats.gas += out.header.gasUsed;
+      this.stats.executionMs += t1 - t0 - rootMs;
+      this.stats.stateRootMs += rootMs;
+      this.stats.storageWriteMs += performance.now() - t1;
+      return out;
+    } catch (e) {
+      this.store.discard();
+      await sm.setStateRoot(EMPTY_TRIE_ROOT);
+      throw e;
+    }
   }
 
   /**
@@ -187,23 +244,21 @@ export class Chain {
         parentBeaconBlockRoot: expected.parentBeaconBlockRoot,
         extraData: expected.extraData,
       };
-      const out = await executeBlock(this.ctx(), parent, env, transactions);
-      const h = out.header;
-      const mismatch = (
-        [
-          ["baseFeePerGas", h.baseFeePerGas === expected.baseFeePerGas],
-          ["gasUsed", h.gasUsed === expected.gasUsed],
-          ["stateRoot", bytesEqual(h.stateRoot, expected.stateRoot)],
-          ["receiptsRoot", bytesEqual(h.receiptsRoot, expected.receiptsRoot)],
-          ["logsBloom", bytesEqual(h.logsBloom, expected.logsBloom)],
-          ["transactionsRoot", bytesEqual(h.transactionsRoot, expected.transactionsRoot)],
-        ] as const
-      ).find(([, ok]) => !ok);
-      if (mismatch) throw new InvalidBlockError(`${mismatch[0]} mismatch`);
-      if (!bytesEqual(out.hash, hash)) throw new InvalidBlockError("block hash mismatch");
-      const b = { ...out, transactions: out.transactions };
-      this.store.commit(() => this.putBlock(b));
-      return b;
+      return this.execute(parent, env, transactions, [], (out) => {
+        const h = out.header;
+        const mismatch = (
+          [
+            ["baseFeePerGas", h.baseFeePerGas === expected.baseFeePerGas],
+            ["gasUsed", h.gasUsed === expected.gasUsed],
+            ["stateRoot", bytesEqual(h.stateRoot, expected.stateRoot)],
+            ["receiptsRoot", bytesEqual(h.receiptsRoot, expected.receiptsRoot)],
+            ["logsBloom", bytesEqual(h.logsBloom, expected.logsBloom)],
+            ["transactionsRoot", bytesEqual(h.transactionsRoot, expected.transactionsRoot)],
+          ] as const
+        ).find(([, ok]) => !ok);
+        if (mismatch) throw new InvalidBlockError(`${mismatch[0]} mismatch`);
+        if (!bytesEqual(out.hash, hash)) throw new InvalidBlockError("block hash mismatch");
+      });
     });
   }
 
@@ -232,11 +287,14 @@ export class Chain {
     });
   }
 
-  /** Runs `fn` with the state manager positioned at `stateRoot`, under the lock. */
-  withState<T>(stateRoot: Uint8Array, fn: (sm: MerkleStateManager, vm: VM) => Promise<T>): Promise<T> {
-    return this.lock.run(async () => {
-      await this.stateManager.setStateRoot(stateRoot);
-      return fn(this.stateManager, this.vm);
+  /**
+   * Runs `fn` with the reading state manager (and its VM) positioned at `stateRoot`, under the
+   * read lock. Block execution uses its own state manager, so reads never wait for it.
+   */
+  withState<T>(stateRoot: Uint8Array, fn: (sm: OreStateManager, vm: VM) => Promise<T>): Promise<T> {
+    return this.readLock.run(async () => {
+      await this.reader.sm.setStateRoot(stateRoot);
+      return fn(this.reader.sm, this.reader.vm);
     });
   }
 

@@ -4,12 +4,12 @@
  * (where geth allows) a hash. Receipts carry OP's L1 fee fields and deposit fields.
  */
 import { createBlock } from "@ethereumjs/block";
-import { getMerkleStateProof } from "@ethereumjs/statemanager";
 import { Address } from "@ethereumjs/util";
 import { toHex } from "../../core/bytes.ts";
 import { nextBaseFee } from "../../core/engine/baseFee.ts";
 import { decodeDeposit, isDepositEnvelope } from "../../core/engine/depositTx.ts";
 import { bytesToUint, uintToBytes as word } from "../../core/engine/words.ts";
+import { getAccountProof } from "../../core/mpt/ethProof.ts";
 import type { TxResult } from "./blockExecutor.ts";
 import { decodeUserTx } from "./blockExecutor.ts";
 import type { Chain, ChainBlock } from "./chain.ts";
@@ -375,9 +375,21 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
       const keys = p[1].map((k, i) =>
         word(quantity(typeof k === "string" ? k.replace(/^0x0+(?=.)/, "0x") : k, `storageKeys[${i}]`)),
       );
-      return chain.withState(resolve(p[2]).header.stateRoot, async (sm) =>
-        getMerkleStateProof(sm as never, a, keys),
-      );
+      // Straight from Ore's MPT over the store: EIP-1186's shape, nodes root first.
+      const proof = getAccountProof(chain.store, resolve(p[2]).header.stateRoot, a.bytes, keys);
+      return {
+        address: toHex(proof.address),
+        accountProof: proof.accountProof.map(toHex),
+        balance: qty(proof.balance),
+        codeHash: toHex(proof.codeHash),
+        nonce: qty(proof.nonce),
+        storageHash: toHex(proof.storageHash),
+        storageProof: proof.storageProof.map((sp) => ({
+          key: toHex(sp.key),
+          value: qty(sp.value),
+          proof: sp.proof.map(toHex),
+        })),
+      };
     },
     debug_dbGet: (p) => {
       const v = chain.store.getNode(bytes32(p[0], "key"));

@@ -7,6 +7,7 @@
  * old or the new chain, never half of one. Why SQLite and what it costs: docs/engine.md#storage.
  */
 import { Database } from "bun:sqlite";
+import type { NodeStore, NodeStoreOp } from "../../core/mpt/nodeStore.ts";
 
 /** A stored block: its encoded parts and its JSON receipt metadata. */
 export interface StoredBlock {
@@ -33,16 +34,38 @@ CREATE TABLE IF NOT EXISTS heads (name TEXT PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pool (hash BLOB PRIMARY KEY, raw BLOB NOT NULL, added INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
-/** SQLite-backed store. Writes made through {@link putNode} stay in memory until {@link commit}. */
-export class Store {
+/** How the SQLite file is opened (what `bench/engine.bench.ts` compares; the engine uses the default). */
+export interface StoreOptions {
+  /** `PRAGMA journal_mode`: `WAL` (default) or `DELETE`. */
+  journal?: "WAL" | "DELETE";
+  /** `PRAGMA synchronous`: `FULL` (default: a commit survives power loss) or `NORMAL`. */
+  synchronous?: "FULL" | "NORMAL" | "OFF";
+  /** Trie nodes kept decoded-ready in memory after reads and writes (default 200 000). */
+  nodeCacheSize?: number;
+}
+
+/**
+ * SQLite-backed store. It is the engine's {@link NodeStore}: trie nodes (and contract code) put
+ * through {@link put}/{@link batch} stay in memory, readable, until {@link commit} writes them
+ * in the same SQLite transaction as the block that produced them. `path` `":memory:"` gives an
+ * in-memory database (tests, the benchmark's baseline).
+ */
+export class Store implements NodeStore {
   readonly db: Database;
   /** Trie nodes and code written since the last commit (read-your-writes). */
   private pending = new Map<string, { key: Uint8Array; value: Uint8Array }>();
+  /** Recently read or committed nodes, oldest first (a bounded FIFO in front of SQLite). */
+  private cache = new Map<string, Uint8Array>();
+  private readonly cacheSize: number;
   private readonly q;
 
-  constructor(path: string) {
+  constructor(path: string, options: StoreOptions = {}) {
     this.db = new Database(path, { create: true, strict: true });
-    this.db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+    const journal = path === ":memory:" ? "MEMORY" : (options.journal ?? "WAL");
+    this.db.exec(
+      `PRAGMA journal_mode=${journal}; PRAGMA synchronous=${options.synchronous ?? "FULL"}; PRAGMA busy_timeout=5000;`,
+    );
+    this.cacheSize = options.nodeCacheSize ?? 200_000;
     this.db.exec(SCHEMA);
     this.q = {
       getNode: this.db.query<{ value: Uint8Array }, [Uint8Array]>("SELECT value FROM nodes WHERE hash = ?"),
@@ -68,15 +91,46 @@ export class Store {
   }
 
   /** A trie node or contract code by its keccak hash (pending writes first). */
-  getNode(hash: Uint8Array): Uint8Array | undefined {
-    const p = this.pending.get(key(hash));
+  get(hash: Uint8Array): Uint8Array | undefined {
+    const k = key(hash);
+    const p = this.pending.get(k);
     if (p) return p.value;
-    return this.q.getNode.get(hash)?.value;
+    const hit = this.cache.get(k);
+    if (hit) return hit;
+    const v = this.q.getNode.get(hash)?.value;
+    if (v) this.remember(k, v);
+    return v;
   }
 
   /** Queues a node write; it reaches disk with the next {@link commit}. */
-  putNode(hash: Uint8Array, value: Uint8Array): void {
+  put(hash: Uint8Array, value: Uint8Array): void {
     this.pending.set(key(hash), { key: hash, value });
+  }
+
+  /** Queues node writes (the trie's commit). Deletes are ignored: nodes are never pruned. */
+  batch(ops: readonly NodeStoreOp[]): void {
+    for (const op of ops)
+      if (op.type === "put") this.pending.set(key(op.hash), { key: op.hash, value: op.node });
+  }
+
+  /** Alias of {@link get} (the witness API's name). */
+  getNode(hash: Uint8Array): Uint8Array | undefined {
+    return this.get(hash);
+  }
+
+  /** Alias of {@link put}. */
+  putNode(hash: Uint8Array, value: Uint8Array): void {
+    this.put(hash, value);
+  }
+
+  /** Number of node writes waiting for the next {@link commit}. */
+  get pendingNodes(): number {
+    return this.pending.size;
+  }
+
+  /** Drops the pending node writes (a block that turned out invalid). */
+  discard(): void {
+    this.pending.clear();
   }
 
   /**
@@ -89,8 +143,15 @@ export class Store {
       return fn();
     });
     const out = tx();
+    for (const [k, { value }] of this.pending) this.remember(k, value);
     this.pending.clear();
     return out;
+  }
+
+  private remember(k: string, v: Uint8Array): void {
+    if (this.cacheSize === 0) return;
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(k, v);
   }
 
   /** A block by hash. */
@@ -146,6 +207,7 @@ export class Store {
   }
 }
 
+/** A hash as a map key: its bytes as a binary string (cheaper than hex). */
 function key(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+  return String.fromCharCode.apply(null, b as unknown as number[]);
 }
