@@ -180,17 +180,21 @@ describe("step machine vs @ethereumjs/evm", () => {
     );
   });
 
-  test(`random programs (${SOAK ? 2000 : 40})`, async () => {
-    const rand = seededRandom(SOAK ? Date.now() : 20240601);
-    const n = SOAK ? 2000 : 40;
-    let steps = 0;
-    for (let i = 0; i < n; i++) {
-      const p = randomProgram(rand);
-      const run = await agree(context(p, i + 1), { verify: !SOAK || i % 10 === 0 });
-      steps += run.steps;
-    }
-    expect(steps).toBeGreaterThan(n);
-  }, 120_000);
+  test(
+    `random programs (${SOAK ? 2000 : 40})`,
+    async () => {
+      const rand = seededRandom(SOAK ? Date.now() : 20240601);
+      const n = SOAK ? 2000 : 40;
+      let steps = 0;
+      for (let i = 0; i < n; i++) {
+        const p = randomProgram(rand);
+        const run = await agree(context(p, i + 1), { verify: !SOAK || i % 10 === 0 });
+        steps += run.steps;
+      }
+      expect(steps).toBeGreaterThan(n);
+    },
+    SOAK ? 3_600_000 : 120_000,
+  );
 });
 
 describe("refusals", () => {

@@ -1,0 +1,119 @@
+/**
+ * The proof file (`ore-proof`, version 1; docs/fault-proof.md §8.3): JSON with hex strings, so
+ * any language can read it. Pure: encodes to and decodes from a string; the CLIs do the I/O.
+ * Decoding checks shape and lengths and throws {@link ProofFormatError} naming the bad field.
+ */
+import { fromHex, toHex } from "../bytes.ts";
+import { ProofFormatError } from "./errors.ts";
+import type { FrameResult } from "./generator.ts";
+import { STATE_VERSION } from "./layout.ts";
+
+/** Format name and version written in every proof file. */
+export const PROOF_FORMAT = "ore-proof";
+export const PROOF_VERSION = 1;
+
+/** A decoded proof. */
+export interface Proof {
+  mode: "frame";
+  /** What was proved (free-form, for people: code hash, block, tx...). */
+  request: Record<string, unknown>;
+  /** Step roots r[0..steps]. */
+  roots: Uint8Array[];
+  /** Per-step witness bytes. */
+  witnesses: Uint8Array[];
+  /** Per-step accessed gindices. */
+  access: bigint[][];
+  result: FrameResult;
+}
+
+/** Serializes a proof to JSON text. */
+export function encodeProof(p: Proof): string {
+  const steps = p.witnesses.length;
+  return JSON.stringify({
+    format: PROOF_FORMAT,
+    version: PROOF_VERSION,
+    stateVersion: STATE_VERSION,
+    mode: p.mode,
+    request: p.request,
+    steps,
+    preRoot: toHex(p.roots[0]),
+    postRoot: toHex(p.roots[steps]),
+    roots: p.roots.map(toHex),
+    witnesses: p.witnesses.map(toHex),
+    access: p.access.map((a) => a.map((g) => `0x${g.toString(16)}`)),
+    result: { status: p.result.status, gasLeft: p.result.gasLeft.toString(), output: toHex(p.result.output) },
+  });
+}
+
+function hexBytes(v: unknown, field: string, len?: number): Uint8Array {
+  if (typeof v !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(v)) {
+    throw new ProofFormatError(`${field}: expected a 0x-prefixed even-length hex string`);
+  }
+  const b = fromHex(v);
+  if (len !== undefined && b.length !== len) {
+    throw new ProofFormatError(`${field}: expected ${len} bytes, found ${b.length}`);
+  }
+  return b;
+}
+
+function array(v: unknown, field: string): unknown[] {
+  if (!Array.isArray(v)) throw new ProofFormatError(`${field}: expected an array`);
+  return v;
+}
+
+/** Parses proof JSON text; throws {@link ProofFormatError} on anything malformed. */
+export function decodeProof(text: string): Proof {
+  let j: Record<string, unknown>;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw new ProofFormatError("proof: not JSON", { cause: e });
+  }
+  if (j === null || typeof j !== "object") throw new ProofFormatError("proof: expected a JSON object");
+  if (j.format !== PROOF_FORMAT)
+    throw new ProofFormatError(`format: expected "${PROOF_FORMAT}", found ${j.format}`);
+  if (j.version !== PROOF_VERSION)
+    throw new ProofFormatError(`version: expected ${PROOF_VERSION}, found ${j.version}`);
+  if (j.stateVersion !== STATE_VERSION) {
+    throw new ProofFormatError(`stateVersion: expected ${STATE_VERSION}, found ${j.stateVersion}`);
+  }
+  if (j.mode !== "frame") throw new ProofFormatError(`mode: expected "frame", found ${j.mode}`);
+  const roots = array(j.roots, "roots").map((r, i) => hexBytes(r, `roots[${i}]`, 32));
+  const witnesses = array(j.witnesses, "witnesses").map((w, i) => hexBytes(w, `witnesses[${i}]`));
+  const access = array(j.access ?? [], "access").map((a, i) =>
+    array(a, `access[${i}]`).map((g, k) => {
+      if (typeof g !== "string" || !/^0x[0-9a-fA-F]{1,16}$/.test(g)) {
+        throw new ProofFormatError(`access[${i}][${k}]: expected a hex gindex below 2^64`);
+      }
+      return BigInt(g);
+    }),
+  );
+  if (typeof j.steps !== "number" || j.steps !== witnesses.length) {
+    throw new ProofFormatError(`steps: ${j.steps} does not match ${witnesses.length} witnesses`);
+  }
+  if (roots.length !== witnesses.length + 1) {
+    throw new ProofFormatError(`roots: expected ${witnesses.length + 1} (steps + 1), found ${roots.length}`);
+  }
+  if (hexBytes(j.preRoot, "preRoot", 32).join() !== roots[0].join()) {
+    throw new ProofFormatError("preRoot: differs from roots[0]");
+  }
+  if (hexBytes(j.postRoot, "postRoot", 32).join() !== roots[roots.length - 1].join()) {
+    throw new ProofFormatError("postRoot: differs from the last root");
+  }
+  const r = (j.result ?? {}) as Record<string, unknown>;
+  if (typeof r.status !== "number" || typeof r.gasLeft !== "string" || !/^[0-9]+$/.test(r.gasLeft)) {
+    throw new ProofFormatError("result: expected {status: number, gasLeft: decimal string, output: hex}");
+  }
+  const request = (typeof j.request === "object" && j.request !== null ? j.request : {}) as Record<
+    string,
+    unknown
+  >;
+  return {
+    mode: "frame",
+    request,
+    roots,
+    witnesses,
+    access,
+    result: { status: r.status, gasLeft: BigInt(r.gasLeft), output: hexBytes(r.output, "result.output") },
+  };
+}

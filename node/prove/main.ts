@@ -1,0 +1,133 @@
+/**
+ * `bun run prove`: the witness generator's CLI (docs/fault-proof.md §8).
+ *
+ *   bun run prove --code <hex> [--calldata <hex>] [--gas N] --out <file>        frame mode
+ *   bun run prove --engine <rpc url> --block <n> --tx <i> --out <file>          the top frame of a tx
+ *   ... [--lazy i,j,k]   lazy mode: print the roots at those step indices (no file)
+ *   ... [--no-witness]   roots only (no witnesses: the file cannot be verified)
+ *
+ * Whole-block proofs need the block phases (BlockStart .. BlockEnd), which the machine does not
+ * implement yet: it refuses them by name rather than guess. Exit 0 on success, 1 when the
+ * machine refuses a step (unsupported opcode or phase), 2 on a usage or input error.
+ */
+import { writeFileSync } from "node:fs";
+import { fromHex, toHex } from "../../core/bytes.ts";
+import { keccak256 } from "../../core/hash/keccak.ts";
+import { ProofError, UnsupportedStepError } from "../../core/proof/errors.ts";
+import type { FrameRequest } from "../../core/proof/frameState.ts";
+import { frameRootsAt, generateFrame } from "../../core/proof/generator.ts";
+import { encodeProof } from "../../core/proof/proofFile.ts";
+import { engineFrame } from "./engineFrame.ts";
+
+function usage(msg: string): never {
+  console.error(
+    `${msg}\nusage: prove (--code <hex> [--calldata <hex>] [--gas N] | --engine <url> --block <n> --tx <i>) ` +
+      "(--out <file> | --lazy i,j,..) [--no-witness]",
+  );
+  process.exit(2);
+}
+
+const opts: Record<string, string | true> = {};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (!a.startsWith("--")) usage(`unexpected argument ${a}`);
+  const key = a.slice(2);
+  if (key === "no-witness") opts[key] = true;
+  else {
+    const v = argv[++i];
+    if (v === undefined) usage(`${a}: missing value`);
+    opts[key] = v;
+  }
+}
+const str = (k: string): string | undefined =>
+  typeof opts[k] === "string" ? (opts[k] as string) : undefined;
+const known = new Set(["code", "calldata", "gas", "engine", "block", "tx", "out", "lazy", "no-witness"]);
+for (const k of Object.keys(opts)) if (!known.has(k)) usage(`unknown option --${k}`);
+
+let req: FrameRequest;
+let request: Record<string, unknown>;
+let check: ((status: number, gasLeft: bigint) => string | undefined) | undefined;
+try {
+  if (str("engine") !== undefined) {
+    if (str("block") === undefined) usage("--engine needs --block");
+    if (str("tx") === undefined) {
+      usage("--engine needs --tx <index>: whole-block proofs need the block phases, not implemented yet");
+    }
+    const number = BigInt(str("block")!);
+    const index = Number(str("tx"));
+    const f = await engineFrame(str("engine")!, number, index);
+    req = f.req;
+    request = { engine: str("engine"), block: number.toString(), tx: index, txHash: f.txHash };
+    check = (status, gasLeft) => {
+      // Without refunds (no SSTORE in a frame this machine can run), gasUsed = intrinsic + spent.
+      const used = f.intrinsic + (req.gas - gasLeft);
+      const wantStatus = Number(BigInt(f.receipt.status as string));
+      const wantUsed = BigInt(f.receipt.gasUsed as string);
+      const okStatus = (status === 1) === (wantStatus === 1);
+      return okStatus && used === wantUsed
+        ? undefined
+        : `engine receipt differs: status ${wantStatus} gasUsed ${wantUsed}, machine status ${status} gasUsed ${used}`;
+    };
+  } else if (str("code") !== undefined) {
+    req = {
+      code: fromHex(str("code")!),
+      calldata: str("calldata") ? fromHex(str("calldata")!) : undefined,
+      gas: BigInt(str("gas") ?? "1000000"),
+    };
+    request = {
+      codeHash: toHex(keccak256(req.code)),
+      calldataLength: req.calldata?.length ?? 0,
+      gas: req.gas.toString(),
+    };
+  } else usage("give --code or --engine");
+} catch (e) {
+  console.error(`prove: ${(e as Error).message}`);
+  process.exit(2);
+}
+
+try {
+  const lazy = str("lazy");
+  if (lazy !== undefined) {
+    const idx = lazy.split(",").map((s) => Number(s));
+    if (idx.some((n) => !Number.isInteger(n) || n < 0)) usage("--lazy: expected step indices i,j,..");
+    const t0 = performance.now();
+    const roots = frameRootsAt(req, idx);
+    const ms = Math.round(performance.now() - t0);
+    console.log(JSON.stringify({ roots: Object.fromEntries([...roots].map(([i, r]) => [i, toHex(r)])), ms }));
+    process.exit(0);
+  }
+  const out = str("out");
+  if (out === undefined) usage("missing --out <file> (or --lazy)");
+  const t0 = performance.now();
+  const trace = generateFrame(req, { witnesses: opts["no-witness"] !== true });
+  const ms = Math.round(performance.now() - t0);
+  writeFileSync(out, encodeProof({ mode: "frame", request, ...trace }));
+  const mismatch = check?.(trace.result.status, trace.result.gasLeft);
+  console.log(
+    JSON.stringify({
+      out,
+      steps: trace.roots.length - 1,
+      preRoot: toHex(trace.roots[0]),
+      postRoot: toHex(trace.roots[trace.roots.length - 1]),
+      status: trace.result.status,
+      gasLeft: trace.result.gasLeft.toString(),
+      engineAgrees: check ? mismatch === undefined : undefined,
+      ms,
+    }),
+  );
+  if (mismatch) {
+    console.error(mismatch);
+    process.exit(1);
+  }
+} catch (e) {
+  if (e instanceof UnsupportedStepError) {
+    console.error(`prove: the machine refuses this trace: ${e.message}`);
+    process.exit(1);
+  }
+  if (e instanceof ProofError) {
+    console.error(`prove: ${e.message}`);
+    process.exit(2);
+  }
+  throw e;
+}

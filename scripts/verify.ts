@@ -1,0 +1,58 @@
+/**
+ * `deno task verify <proof> [--step N | --all]` and `bun run verify ...`: the offline verifier.
+ * Re-executes step N (or every step, the default) of an `ore-proof` file from its witness alone.
+ * Exit 0: valid. Exit 1: invalid, with the first bad step's index on stderr and stdout
+ * (`{"valid":false,"step":N,...}`). Exit 2: usage error or unreadable/malformed file.
+ */
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { ProofFormatError } from "../core/proof/errors.ts";
+import { decodeProof } from "../core/proof/proofFile.ts";
+import { verifyProof } from "../core/proof/verifyProof.ts";
+
+function usage(msg: string): never {
+  console.error(`${msg}\nusage: verify <proof.json> [--step N | --all]`);
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+let file: string | undefined;
+let step: number | undefined;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === "--all") step = undefined;
+  else if (a === "--step") {
+    const v = args[++i];
+    if (v === undefined || !/^[0-9]+$/.test(v)) usage(`--step: expected a step index, found ${v}`);
+    step = Number(v);
+  } else if (a.startsWith("--")) usage(`unknown option ${a}`);
+  else if (file === undefined) file = a;
+  else usage(`unexpected argument ${a}`);
+}
+if (file === undefined) usage("missing proof file");
+
+let text: string;
+try {
+  text = readFileSync(file, "utf8");
+} catch (e) {
+  console.error(`cannot read ${file}: ${(e as Error).message}`);
+  process.exit(2);
+}
+let proof: ReturnType<typeof decodeProof>;
+try {
+  proof = decodeProof(text);
+} catch (e) {
+  if (!(e instanceof ProofFormatError)) throw e;
+  console.error(`malformed proof ${file}: ${e.message}`);
+  process.exit(2);
+}
+const started = performance.now();
+const v = verifyProof(proof, step);
+const ms = Math.round(performance.now() - started);
+if (v.ok) {
+  console.log(JSON.stringify({ valid: true, checked: v.checked, steps: proof.witnesses.length, ms }));
+  process.exit(0);
+}
+console.error(`invalid proof: step ${v.step}: ${v.reason}`);
+console.log(JSON.stringify({ valid: false, step: v.step, reason: v.reason }));
+process.exit(1);

@@ -1,0 +1,106 @@
+/**
+ * The fault-proof CLIs end to end, as separate processes: `bun run prove` writes a proof,
+ * `bun run verify` and `deno task verify` accept it (whole chain and single steps) and refuse
+ * tampered, truncated and malformed files with the documented exit codes; lazy mode prints
+ * the same roots as the file; a trace the machine cannot run is refused by name.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "..", "..");
+const BUN = join(ROOT, "node_modules", ".bin", "bun");
+const DENO = join(ROOT, "node_modules", "deno", "deno");
+const dir = mkdtempSync(join(tmpdir(), "ore-proof-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(cmd: string[]): { code: number; stdout: string; stderr: string } {
+  const p = Bun.spawnSync(cmd, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  return { code: p.exitCode ?? -1, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+}
+const prove = (...args: string[]) => run([BUN, "node/prove/main.ts", ...args]);
+const verifyBun = (...args: string[]) => run([BUN, "scripts/verify.ts", ...args]);
+const verifyDeno = (...args: string[]) => run([DENO, "run", "--allow-read", "scripts/verify.ts", ...args]);
+
+// Copy calldata (1500 bytes, two sub-steps), hash it (two sub-steps), loop 3 times, return 32 bytes.
+const CODE = "0x6105dc60006000376105dc6000206003 5b 600190038060105700 5b".replace(/\s+/g, "");
+const CODE_FIXED = `${CODE.slice(0, -2)}60206000f3`;
+const calldata = `0x${"ab".repeat(1500)}`;
+const proofPath = join(dir, "proof.json");
+
+describe("prove and verify CLIs", () => {
+  test("prove writes a proof that both verifiers accept, whole and step by step", () => {
+    const p = prove("--code", CODE_FIXED, "--calldata", calldata, "--gas", "200000", "--out", proofPath);
+    expect(p.stderr).toBe("");
+    expect(p.code).toBe(0);
+    const summary = JSON.parse(p.stdout);
+    expect(summary.steps).toBeGreaterThan(20);
+    expect(summary.status).toBe(1);
+    for (const v of [verifyBun(proofPath), verifyDeno(proofPath), verifyBun(proofPath, "--all")]) {
+      expect(v.code).toBe(0);
+      expect(JSON.parse(v.stdout)).toMatchObject({ valid: true, checked: summary.steps });
+    }
+    const one = verifyDeno(proofPath, "--step", "5");
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ valid: true, checked: 1 });
+  }, 30_000);
+
+  test("lazy mode prints the same roots as the proof file", () => {
+    const file = JSON.parse(readFileSync(proofPath, "utf8"));
+    const p = prove(
+      "--code",
+      CODE_FIXED,
+      "--calldata",
+      calldata,
+      "--gas",
+      "200000",
+      "--lazy",
+      "0,3,17,100000",
+    );
+    expect(p.code).toBe(0);
+    const { roots } = JSON.parse(p.stdout);
+    expect(roots["0"]).toBe(file.roots[0]);
+    expect(roots["3"]).toBe(file.roots[3]);
+    expect(roots["17"]).toBe(file.roots[17]);
+    expect(roots["100000"]).toBe(file.postRoot);
+  });
+
+  test("a tampered witness fails at its step with exit 1; a bad step index too", () => {
+    const file = JSON.parse(readFileSync(proofPath, "utf8"));
+    const w: string = file.witnesses[7];
+    file.witnesses[7] = `${w.slice(0, 40)}${w[40] === "0" ? "1" : "0"}${w.slice(41)}`;
+    const bad = join(dir, "tampered.json");
+    writeFileSync(bad, JSON.stringify(file));
+    for (const v of [verifyBun(bad), verifyDeno(bad)]) {
+      expect(v.code).toBe(1);
+      expect(JSON.parse(v.stdout)).toMatchObject({ valid: false, step: 7 });
+      expect(v.stderr).toContain("invalid witness");
+    }
+    expect(verifyBun(bad, "--step", "6").code).toBe(0);
+    const truncated = { ...JSON.parse(readFileSync(proofPath, "utf8")) };
+    truncated.witnesses[2] = truncated.witnesses[2].slice(0, -66);
+    writeFileSync(bad, JSON.stringify(truncated));
+    const t = verifyBun(bad, "--step", "2");
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain("invalid witness: malformed encoding");
+    expect(verifyBun(proofPath, "--step", "99999").code).toBe(1);
+  });
+
+  test("malformed files and bad usage exit 2", () => {
+    const bad = join(dir, "malformed.json");
+    writeFileSync(bad, '{"format":"ore-proof","version":1}');
+    expect(verifyBun(bad).code).toBe(2);
+    writeFileSync(bad, "not json");
+    expect(verifyDeno(bad).code).toBe(2);
+    expect(verifyBun(join(dir, "missing.json")).code).toBe(2);
+    expect(verifyBun().code).toBe(2);
+    expect(prove("--code", "0x00").code).toBe(2);
+  });
+
+  test("a trace with an opcode the machine lacks is refused by name", () => {
+    const p = prove("--code", "0x600054", "--out", join(dir, "sload.json"));
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain("unsupported opcode 0x54 at step 1");
+  });
+});
