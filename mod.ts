@@ -3,8 +3,8 @@
  * exported here runs unchanged under Bun, Deno and browsers (no runtime-specific APIs).
  */
 
-export { assertBytes, assertBytesLength, bytesEqual, concatBytes, fromHex, toHex } from "./core/bytes.ts";
 // Errors and byte helpers
+export { assertBytes, assertBytesLength, bytesEqual, concatBytes, fromHex, toHex } from "./core/bytes.ts";
 export { OreError, PipelineError, type Severity } from "./core/errors.ts";
 
 // Hashing: keccak-256 (WASM) and SHA-256
