@@ -34,6 +34,21 @@ const checks: [string, () => string, string][] = [
     "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
   ],
   [
+    'sha256("abc")',
+    () => ore.toHex(ore.sha256(enc.encode("abc"))),
+    "0xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  ],
+  [
+    "merkleize(2 zero chunks)",
+    () => ore.toHex(ore.merkleize(new Uint8Array(64))),
+    "0xf5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b",
+  ],
+  [
+    "sha256Pair(zero, zero)",
+    () => ore.toHex(ore.sha256Pair(new Uint8Array(32), new Uint8Array(32))),
+    "0xf5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b",
+  ],
+  [
     "empty trie root",
     () => ore.toHex(ore.trieRoot([])),
     "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
