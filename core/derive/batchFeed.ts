@@ -5,9 +5,10 @@
  * 1. `to` is `batch_inbox_address` (the BatchFeed) and `from` is the batcher of the system
  *    config in force at that L1 block (updates in the block included);
  * 2. its receipt is successful;
- * 3. its input calls `appendBatch(bytes _data)` (selector 0x…, ABI-decoded the way Solidity
- *    decodes calldata): the data is `_data`; or `appendBlobBatch()` on a type-3 transaction:
- *    the data is each of its blobs, decoded with OP's blob encoding, in blob order;
+ * 3. its input calls `appendBatch(bytes _data)` (selector 0x96677ca2, ABI-decoded the way
+ *    Solidity decodes calldata): the data is `_data`; or `appendBlobBatch()` (0x6551ca72) in a
+ *    type-3 transaction: the data is each of its blobs, decoded with OP's blob encoding, in
+ *    blob order (at most 16 blobs, as the contract records);
  * 4. its receipt holds the BatchFeed's `BatchAppended` log with the contract's commitment:
  *    `keccak256(_data)`, or `keccak256(versionedHash_0 ‖ … ‖ versionedHash_{n-1})`.
  *

@@ -1,0 +1,211 @@
+/**
+ * `bun run bench derive`: derivation figures, execution excluded.
+ *   - L2 blocks (and transactions) derived per second from a generated L1 range: a simulated
+ *     sequencer and batcher (core/derive/testing/simulate.ts) fill in-memory L1 blocks with
+ *     BatchFeed calldata or blob transactions and portal deposits; a fresh pipeline then derives
+ *     the whole range into a fake engine that only hashes the attributes. zlib and brotli,
+ *     calldata and blobs.
+ *   - Channel compression ratio, zlib and brotli, against the raw RLP batch stream, on a realistic
+ *     transaction mix signed with viem: ETH transfers, ERC-20 transfers, DEX swaps and larger
+ *     contract calls, from 64 accounts with increasing nonces.
+ * The verifier's sync speed (blocks/s and Mgas/s through a real engine) needs the node and is
+ * not measured here. `ORE_BENCH_QUICK=1` shrinks every case.
+ */
+import { encodeFunctionData, type Hex, parseAbi, parseEther, parseGwei } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { fromHex } from "../core/bytes.ts";
+import { encodeBatchStream, encodeSingularBatch, type SingularBatch } from "../core/derive/batch.ts";
+import { ChannelOut } from "../core/derive/channelOut.ts";
+import type { CompressionAlgo } from "../core/derive/compression.ts";
+import { FakeL1, seededRandom, testConfig } from "../core/derive/testing/fakes.ts";
+import { nodeCodec } from "../core/derive/testing/nodeCodec.ts";
+import { deriveAll, simulate } from "../core/derive/testing/simulate.ts";
+import { type Measurement, report } from "./harness.ts";
+
+const QUICK = !!process.env.ORE_BENCH_QUICK;
+const rows: Measurement[] = [];
+const notes: string[] = [];
+const rand = seededRandom(2024);
+
+// A realistic transaction mix, signed once and reused.
+const erc20 = parseAbi(["function transfer(address to, uint256 amount) returns (bool)"]);
+const router = parseAbi([
+  "function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline) returns (uint256[])",
+]);
+const multicall = parseAbi(["function multicall(bytes[] data) returns (bytes[])"]);
+const randAddr = (): Hex =>
+  `0x${Array.from({ length: 20 }, () =>
+    Math.floor(rand() * 256)
+      .toString(16)
+      .padStart(2, "0"),
+  ).join("")}`;
+const tokens = Array.from({ length: 12 }, randAddr);
+const dexRouter = randAddr();
+const nft = randAddr();
+const recipients = Array.from({ length: 400 }, randAddr);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+async function txMix(n: number): Promise<{ txs: Uint8Array[]; kinds: Record<string, number> }> {
+  const accounts = Array.from({ length: 64 }, (_, i) =>
+    privateKeyToAccount(`0x${(i + 1).toString(16).padStart(64, "0")}` as Hex),
+  );
+  const nonces = new Array(accounts.length).fill(0);
+  const kinds: Record<string, number> = { eth: 0, erc20: 0, swap: 0, call: 0 };
+  const txs: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = Math.floor(rand() * accounts.length);
+    const base = {
+      chainId: 901,
+      nonce: nonces[a]++,
+      maxFeePerGas: parseGwei((0.01 + rand()).toFixed(4)),
+      maxPriorityFeePerGas: parseGwei((rand() * 0.01).toFixed(6)),
+      type: "eip1559" as const,
+    };
+    const r = rand();
+    let tx: Parameters<(typeof accounts)[0]["signTransaction"]>[0];
+    if (r < 0.5) {
+      kinds.eth!++;
+      tx = { ...base, to: pick(recipients), value: parseEther((rand() * 2).toFixed(6)), gas: 21_000n };
+    } else if (r < 0.8) {
+      kinds.erc20!++;
+      const amount = BigInt(Math.floor(rand() * 1e9)) * 10n ** 12n;
+      const data = encodeFunctionData({
+        abi: erc20,
+        functionName: "transfer",
+        args: [pick(recipients), amount],
+      });
+      tx = { ...base, to: pick(tokens), data, gas: 65_000n };
+    } else if (r < 0.95) {
+      kinds.swap!++;
+      const data = encodeFunctionData({
+        abi: router,
+        functionName: "swapExactTokensForTokens",
+        args: [
+          BigInt(Math.floor(rand() * 1e12)) * 10n ** 6n,
+          BigInt(Math.floor(rand() * 1e12)) * 10n ** 5n,
+          [pick(tokens), pick(tokens)],
+          accounts[a]!.address,
+          1_700_000_000n + BigInt(i),
+        ],
+      });
+      tx = { ...base, to: dexRouter, data, gas: 180_000n };
+    } else {
+      kinds.call!++;
+      const inner = Array.from({ length: 2 + Math.floor(rand() * 4) }, () =>
+        encodeFunctionData({
+          abi: erc20,
+          functionName: "transfer",
+          args: [pick(recipients), BigInt(Math.floor(rand() * 1e15))],
+        }),
+      );
+      const data = encodeFunctionData({ abi: multicall, functionName: "multicall", args: [inner] });
+      tx = { ...base, to: nft, data, gas: 400_000n };
+    }
+    txs.push(fromHex(await accounts[a]!.signTransaction(tx)));
+  }
+  return { txs, kinds };
+}
+
+const TXS_PER_BLOCK = 20;
+const t0 = performance.now();
+const pool = await txMix(QUICK ? 1200 : 4000);
+notes.push(
+  `tx mix: ${pool.txs.length} signed EIP-1559 txs (${Object.entries(pool.kinds)
+    .map(([k, v]) => `${k} ${((100 * v) / pool.txs.length).toFixed(0)}%`)
+    .join(
+      ", ",
+    )}), mean ${(pool.txs.reduce((n, t) => n + t.length, 0) / pool.txs.length).toFixed(0)} bytes, signed in ${(
+    (performance.now() - t0) / 1000
+  ).toFixed(1)} s`,
+);
+
+// 1. Compression ratio: channels of consecutive blocks, each transaction used once.
+{
+  const h = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}`;
+  for (const blocks of QUICK ? [10, 50] : [10, 50, 200]) {
+    if (blocks * TXS_PER_BLOCK > pool.txs.length) continue;
+    const batches: SingularBatch[] = Array.from({ length: blocks }, (_, i) => ({
+      parentHash: h(1000 + i),
+      epochNum: 100 + Math.floor(i / 6),
+      epochHash: h(100 + Math.floor(i / 6)),
+      timestamp: 1_700_000_000 + 2 * i,
+      transactions: pool.txs.slice(i * TXS_PER_BLOCK, (i + 1) * TXS_PER_BLOCK),
+    }));
+    const raw = encodeBatchStream(batches.map(encodeSingularBatch));
+    for (const algo of ["zlib", "brotli"] as CompressionAlgo[]) {
+      const ch = new ChannelOut({ compressor: nodeCodec, algo, id: new Uint8Array(16) });
+      for (const b of batches) ch.addBatch(b);
+      const t = performance.now();
+      ch.close();
+      const ms = performance.now() - t;
+      const size = ch.compressedBytes().length;
+      rows.push({
+        group: "compression (channel / raw RLP)",
+        name: `${algo}, ${blocks} blocks × ${TXS_PER_BLOCK} txs`,
+        opsPerSec: 1000 / ms,
+        bytesPerSec: (raw.length * 1000) / ms,
+        extra: { rawBytes: raw.length, channelBytes: size, ratio: Number((size / raw.length).toFixed(4)) },
+      });
+      notes.push(
+        `${algo.padEnd(6)} ${String(blocks).padStart(3)} blocks: raw RLP ${raw.length} B → ${size} B = ${((100 * size) / raw.length).toFixed(1)}% (${(raw.length / size).toFixed(2)}x smaller)`,
+      );
+    }
+  }
+}
+
+// 2. Derivation throughput from a generated L1 range.
+{
+  const l1Blocks = QUICK ? 40 : 150;
+  let next = 0;
+  const makeTx = () => pool.txs[next++ % pool.txs.length]!;
+  for (const mode of ["calldata", "blob"] as const) {
+    for (const algo of ["zlib", "brotli"] as CompressionAlgo[]) {
+      const config = testConfig({ seqWindowSize: 20, channelTimeout: 10 });
+      const l1 = new FakeL1();
+      const sim = await simulate({
+        config,
+        l1,
+        codec: nodeCodec,
+        algo,
+        rand: seededRandom(7),
+        l1Blocks,
+        txsPerBlock: TXS_PER_BLOCK,
+        makeTx,
+        blocksPerChannel: 30,
+        maxFrameSize: mode === "blob" ? 130_043 : 119_999,
+        mode,
+        depositsEvery: 2,
+      });
+      let best = Number.POSITIVE_INFINITY;
+      let derived = 0;
+      let txs = 0;
+      for (let run = 0; run < 3; run++) {
+        const t = performance.now();
+        const v = await deriveAll(config, l1, { decompressor: nodeCodec });
+        best = Math.min(best, performance.now() - t);
+        derived = v.results.length;
+        txs = v.results.reduce((n, r) => n + r.attributes.transactions.length, 0);
+      }
+      rows.push({
+        group: "derivation (execution excluded)",
+        name: `${mode}, ${algo}: ${derived} L2 blocks from ${l1Blocks} L1 blocks`,
+        opsPerSec: (derived * 1000) / best,
+        extra: {
+          l2Blocks: derived,
+          txs,
+          ms: Number(best.toFixed(1)),
+          txsPerSec: Math.round((txs * 1000) / best),
+          channels: sim.channels,
+        },
+      });
+      notes.push(
+        `derive ${mode.padEnd(8)} ${algo.padEnd(6)}: ${derived} blocks, ${txs} txs in ${best.toFixed(0)} ms = ${((derived * 1000) / best).toFixed(0)} blocks/s, ${((txs * 1000) / best / 1000).toFixed(1)}k txs/s`,
+      );
+    }
+  }
+}
+
+notes.push(
+  "verifier sync speed through a real engine (blocks/s, Mgas/s): not measured here; it needs the node (node/rollup).",
+);
+report("derive", rows, notes);
