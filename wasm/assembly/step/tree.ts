@@ -43,6 +43,7 @@ let root: u32 = 0;
 let recording = false;
 let logCount: u32 = 0;
 let witPos: usize = 0;
+let zerosReady = false;
 
 function at(n: u32): usize {
   return POOL_PTR + <usize>n * NODE;
@@ -78,13 +79,17 @@ export function treeReset(generator: bool): void {
   recording = generator;
   logCount = 0;
   ensure(at(FIRST_FREE));
-  for (let h: u32 = 0; h < ZERO_LEVELS; h++) {
-    const a = at(1 + h);
-    if (h === 0) memory.fill(a, 0, 32);
-    else hash64(at(h), at(h), a);
-    store<u32>(a, h === 0 ? 0 : h, 32);
-    store<u32>(a, h === 0 ? 0 : h, 36);
-    store<u32>(a, 0, 40);
+  // The zero nodes are never written (writes copy them first), so they are built only once.
+  if (!zerosReady) {
+    for (let h: u32 = 0; h < ZERO_LEVELS; h++) {
+      const a = at(1 + h);
+      if (h === 0) memory.fill(a, 0, 32);
+      else hash64(at(h), at(h), a);
+      store<u32>(a, h === 0 ? 0 : h, 32);
+      store<u32>(a, h === 0 ? 0 : h, 36);
+      store<u32>(a, 0, 40);
+    }
+    zerosReady = true;
   }
   root = expandZero(1 + 64);
 }
