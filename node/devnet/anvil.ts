@@ -24,6 +24,8 @@ export interface L1Options {
   port?: number;
   /** anvil's `--slots-in-an-epoch` (finalized = head − 2 × this). */
   slotsInAnEpoch?: number;
+  /** Funded dev accounts (default 10). */
+  accounts?: number;
   /** Hardfork (default prague). */
   hardfork?: string;
   /** Called with each line anvil prints. */
@@ -83,6 +85,7 @@ export async function startL1(options: L1Options): Promise<RunningL1> {
     "--slots-in-an-epoch",
     String(options.slotsInAnEpoch ?? 2),
   ];
+  if (options.accounts !== undefined) args.push("--accounts", String(options.accounts));
   if (options.stateFile) {
     args.push("--state", options.stateFile, "--state-interval", String(options.stateInterval ?? 5));
   }

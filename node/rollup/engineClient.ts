@@ -8,21 +8,11 @@
  * authentication: https://github.com/ethereum/execution-apis/blob/main/src/engine/authentication.md
  */
 import type { Hex } from "viem";
+import type { PayloadAttributesJson } from "../../core/derive/payloadAttributes.ts";
 import { signJwt } from "../engine/jwt.ts";
 import { EngineError } from "./errors.ts";
+import type { RpcTransactionJson } from "./l2Transactions.ts";
 import { RpcClient } from "./rpcClient.ts";
-
-/** `PayloadAttributesV3` with OP's extensions, as JSON. */
-export interface PayloadAttributesJson {
-  timestamp: Hex;
-  prevRandao: Hex;
-  suggestedFeeRecipient: Hex;
-  withdrawals: [];
-  parentBeaconBlockRoot: Hex;
-  transactions: Hex[];
-  noTxPool: boolean;
-  gasLimit: Hex;
-}
 
 /** `ExecutionPayloadV3` as JSON. */
 export interface ExecutionPayloadJson {
@@ -74,15 +64,9 @@ export interface RpcBlock {
   stateRoot: Hex;
   gasLimit: Hex;
   mixHash: Hex;
+  miner: Hex;
   parentBeaconBlockRoot?: Hex;
-  transactions: RpcTx[];
-}
-
-/** A transaction inside an {@link RpcBlock}. */
-export interface RpcTx {
-  hash: Hex;
-  type: Hex;
-  input: Hex;
+  transactions: RpcTransactionJson[];
 }
 
 /** `eth_getProof`'s answer (the fields the node reads). */

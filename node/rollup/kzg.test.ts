@@ -7,7 +7,6 @@ import {
   InvalidBlobError,
   versionedHash,
 } from "./kzg.ts";
-import { blobBaseFeeOf, fakeExponential } from "./l1Client.ts";
 
 // Versioned hashes anvil (c-kzg) reported for these blobs; anvil also verified the proofs
 // computed by kzg.ts when the blob transactions were sent (test/e2e covers that path).
@@ -41,21 +40,5 @@ describe("kzg", () => {
     const r = BLS_MODULUS.toString(16).padStart(64, "0");
     for (let j = 0; j < 32; j++) blob[j] = Number.parseInt(r.slice(2 * j, 2 * j + 2), 16);
     expect(() => blobToPolynomial(blob)).toThrow(InvalidBlobError);
-  });
-});
-
-describe("blob base fee", () => {
-  test("fake_exponential matches EIP-4844's examples", () => {
-    expect(fakeExponential(1n, 0n, 1n)).toBe(1n);
-    expect(fakeExponential(38493n, 0n, 1000n)).toBe(38493n);
-    expect(fakeExponential(0n, 1234n, 2345n)).toBe(0n);
-    expect(fakeExponential(1n, 2n, 1n)).toBe(6n);
-    expect(fakeExponential(2n, 5n, 2n)).toBe(23n);
-    expect(fakeExponential(1n, 50000000n, 2225652n)).toBe(5709098764n);
-  });
-
-  test("is 1 wei without excess blob gas, and grows with it", () => {
-    expect(blobBaseFeeOf(0n)).toBe(1n);
-    expect(blobBaseFeeOf(50_000_000n, "cancun")).toBeGreaterThan(blobBaseFeeOf(50_000_000n, "prague"));
   });
 });

@@ -15,6 +15,7 @@ import {
   type Transaction as ViemTransaction,
 } from "viem";
 import { fromHex } from "../../core/bytes.ts";
+import { BLOB_BASE_FEE_UPDATE_FRACTION, blobBaseFee } from "../../core/derive/blobBaseFee.ts";
 import type {
   L1BlockInfo,
   L1BlockRef,
@@ -25,9 +26,6 @@ import type {
 } from "../../core/derive/types.ts";
 import type { BlobSource } from "./blobs.ts";
 import { L1NotFoundError } from "./errors.ts";
-
-/** EIP-4844/7691 `BLOB_BASE_FEE_UPDATE_FRACTION` by L1 fork. */
-export const BLOB_BASE_FEE_UPDATE_FRACTION = { cancun: 3_338_477n, prague: 5_007_716n } as const;
 
 /** An L1 fork whose blob fee rule the client knows. */
 export type L1Fork = keyof typeof BLOB_BASE_FEE_UPDATE_FRACTION;
@@ -42,24 +40,6 @@ export interface L1ClientOptions {
   cacheSize?: number;
   /** Per-request timeout in milliseconds (default 15 000). */
   timeoutMs?: number;
-}
-
-/** EIP-4844 `fake_exponential(factor, numerator, denominator)`. */
-export function fakeExponential(factor: bigint, numerator: bigint, denominator: bigint): bigint {
-  let i = 1n;
-  let output = 0n;
-  let acc = factor * denominator;
-  while (acc > 0n) {
-    output += acc;
-    acc = (acc * numerator) / (denominator * i);
-    i++;
-  }
-  return output / denominator;
-}
-
-/** Blob base fee of a block with `excessBlobGas` under `fork`'s update fraction. */
-export function blobBaseFeeOf(excessBlobGas: bigint, fork: L1Fork = "prague"): bigint {
-  return fakeExponential(1n, excessBlobGas, BLOB_BASE_FEE_UPDATE_FRACTION[fork]);
 }
 
 type FullBlock = ViemBlock<bigint, true>;
@@ -131,10 +111,7 @@ export class L1Client implements L1Source {
     return {
       ...refOf(b),
       baseFeePerGas: b.baseFeePerGas ?? 0n,
-      blobBaseFee:
-        b.excessBlobGas === undefined || b.excessBlobGas === null
-          ? 1n
-          : blobBaseFeeOf(b.excessBlobGas, this.fork),
+      blobBaseFee: blobBaseFee(b.excessBlobGas ?? null, BLOB_BASE_FEE_UPDATE_FRACTION[this.fork]),
       mixHash: lower(b.mixHash),
       parentBeaconBlockRoot: b.parentBeaconBlockRoot ? lower(b.parentBeaconBlockRoot) : null,
     };
