@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { toHex } from "../bytes.ts";
 import { decodeDeposit } from "../engine/depositTx.ts";
 import { PipelineError } from "../errors.ts";
+import { decodeAbiBytesArg } from "./batchFeed.ts";
 import { DerivationPipeline, type PipelineOptions } from "./pipeline.ts";
 import type { DerivationEvent } from "./stage.ts";
 import {
@@ -135,6 +136,37 @@ describe("bad batcher data is dropped without stalling", () => {
     expect(kinds.has("l1-retrieval:batch-tx-ignored")).toBe(true);
     expect(kinds.has("frame-queue:data-dropped")).toBe(true);
     expect(kinds.has("channel-bank:frame-dropped")).toBe(true);
+  });
+});
+
+describe("random corruption", () => {
+  test("flipped, cut and spliced batcher data never throws or stalls derivation", async () => {
+    const rand = seededRandom(1234);
+    for (let round = 0; round < 4; round++) {
+      const s = await sim({ l1Blocks: 10, algo: round % 2 ? "brotli" : "zlib", rand: seededRandom(round) });
+      let corrupted = 0;
+      for (const b of s.l1.blocks) {
+        b.txs = b.txs.map((t) => {
+          const data = t.tx.to === ADDR.batchFeed ? decodeAbiBytesArg(t.tx.input) : null;
+          if (data === null || rand() < 0.5) return t;
+          corrupted++;
+          const d = data.slice();
+          const r = rand();
+          if (r < 0.4) d[Math.floor(rand() * d.length)] ^= 1 << Math.floor(rand() * 8);
+          else if (r < 0.7) return fakeTx.calldataBatch(d.subarray(0, Math.floor(rand() * d.length)));
+          else
+            d.set(randomBytes(rand, Math.min(8, d.length)), Math.floor(rand() * Math.max(1, d.length - 8)));
+          return fakeTx.calldataBatch(d);
+        });
+      }
+      expect(corrupted).toBeGreaterThan(5);
+      const v = await deriveAll(s.config, s.l1, opts());
+      const chain = v.l2.chain;
+      for (let i = 1; i < chain.length; i++) {
+        expect(chain[i]!.timestamp).toBe(chain[i - 1]!.timestamp + s.config.blockTime);
+        expect(chain[i]!.l1origin.number - chain[i - 1]!.l1origin.number).toBeLessThanOrEqual(1);
+      }
+    }
   });
 });
 
