@@ -2,8 +2,8 @@
  * Loader of the `step` WASM module (`wasm/assembly/step/`, the fault-proof step function):
  * compiles the embedded bytes once and instantiates synchronously, so Bun, Deno and browsers
  * load it the same way. Each call to {@link createStepWasm} gives an independent instance
- * (its own state tree): a generator and a verifier never share one. ABI: `wasm/README.md`,
- * section "step"; semantics: `docs/fault-proof.md`.
+ * (its own state tree): a generator and a verifier never share one. ABI: `docs/fault-proof.md`,
+ * §9 "ABI of `wasm/dist/step.wasm`"; semantics: the rest of that document.
  */
 import { wasmBytes } from "./dist/step.wasm.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Fixed memory regions of the `step` module and the error codes it reports. Offsets are
- * exported to the host as globals by `index.ts`; `wasm/README.md` documents them.
+ * exported to the host as globals by `index.ts`; docs/fault-proof.md §9 documents them.
  */
 
 /** 64 KiB the host uses to pass one value or small inputs (a 32-byte chunk for `setLeaf`). */
