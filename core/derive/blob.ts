@@ -69,9 +69,11 @@ export function decodeBlob(blob: Uint8Array): Uint8Array {
   if (blob[1] !== BLOB_ENCODING_VERSION) throw new DecodeError(`blob: unknown encoding version ${blob[1]}`);
   const len = (blob[2]! << 16) | (blob[3]! << 8) | blob[4]!;
   if (len > MAX_BLOB_DATA_SIZE) throw new DecodeError(`blob: length ${len} > limit ${MAX_BLOB_DATA_SIZE}`);
-  // Rebuild the whole 4+1024*127-byte stream, then check that everything past the data is zero.
-  const stream = new Uint8Array(1024 * 127);
-  for (let round = 0; round < 1024; round++) {
+  // Rebuild the rounds that hold the data, then check that everything past the data is zero:
+  // the rest of those rounds and every later byte of the blob.
+  const rounds = Math.ceil((4 + len) / 127);
+  const stream = new Uint8Array(rounds * 127);
+  for (let round = 0; round < rounds; round++) {
     const fe = round * 128;
     const o = round * 127;
     const a = blob[fe]!;
@@ -88,6 +90,9 @@ export function decodeBlob(blob: Uint8Array): Uint8Array {
   }
   for (let i = 4 + len; i < stream.length; i++) {
     if (stream[i] !== 0) throw new DecodeError(`blob: non-zero byte after the data at stream offset ${i}`);
+  }
+  for (let i = rounds * 128; i < BLOB_SIZE; i++) {
+    if (blob[i] !== 0) throw new DecodeError(`blob: non-zero byte after the data at blob offset ${i}`);
   }
   return stream.slice(4, 4 + len);
 }
