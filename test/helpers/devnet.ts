@@ -1,0 +1,213 @@
+/**
+ * End-to-end helpers around a real devnet (`node/devnet/devnet.ts`): start one in a temporary
+ * data directory on free ports with fast chain parameters, viem clients for both layers (with
+ * viem's op-stack actions and an L2 chain that names the devnet's portal and oracle), and a
+ * polling `waitFor`. Logs are kept in memory and printed only when a test fails.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  type PublicClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import {
+  chainConfig,
+  publicActionsL1,
+  publicActionsL2,
+  walletActionsL1,
+  walletActionsL2,
+} from "viem/op-stack";
+import { type Devnet, type DevnetOptions, startDevnet } from "../../node/devnet/devnet.ts";
+import type { DevnetParams } from "../../node/devnet/setup.ts";
+import { createLogger } from "../../node/log.ts";
+
+/** Fast parameters for tests: 1 s L1 and L2 blocks, outputs every 10 blocks, 12 s finality. */
+export const TEST_PARAMS: Partial<DevnetParams> = {
+  l1BlockTime: 1,
+  l2BlockTime: 1,
+  submissionInterval: 10,
+  finalizationPeriodSeconds: 12,
+};
+
+/** A devnet with its log buffer and a cleanup that removes its data directory. */
+export interface TestDevnet {
+  devnet: Devnet;
+  datadir: string;
+  logs: string[];
+  /** Prints the last log lines (call on failure). */
+  dumpLogs(lines?: number): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a devnet in a fresh temporary directory. */
+export async function startTestDevnet(
+  o: Partial<Omit<DevnetOptions, "log" | "datadir">> & { datadir?: string } = {},
+): Promise<TestDevnet> {
+  const datadir = o.datadir ?? mkdtempSync(join(tmpdir(), "ore-devnet-"));
+  const logs: string[] = [];
+  const log = createLogger({
+    level: (process.env.ORE_TEST_LOG_LEVEL as "info") ?? "info",
+    sink: (l) => {
+      logs.push(l);
+      if (logs.length > 5000) logs.splice(0, 1000);
+      if (process.env.ORE_TEST_LOG) console.error(l);
+    },
+  });
+  const devnet = await startDevnet({
+    ports: "any",
+    l1SlotsInEpoch: 2,
+    ...o,
+    params: { ...TEST_PARAMS, ...o.params },
+    datadir,
+    log,
+  });
+  return {
+    devnet,
+    datadir,
+    logs,
+    dumpLogs(n = 80) {
+      console.error(logs.slice(-n).join("\n"));
+    },
+    async stop() {
+      await devnet.stop();
+      if (!o.datadir) rmSync(datadir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` every `everyMs` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`,
+      );
+    }
+    await Bun.sleep(everyMs);
+  }
+}
+
+/** viem chains and clients for a devnet. */
+export function devnetClients(d: Devnet, accountIndex = 0) {
+  const info = d.info;
+  const l1: Chain = defineChain({
+    id: info.l1.chainId,
+    name: "ore-l1",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [info.l1.rpcUrl] } },
+  });
+  const l2 = defineChain({
+    ...chainConfig,
+    id: info.l2.chainId,
+    name: "ore-l2",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [info.l2.rpcUrl] } },
+    sourceId: info.l1.chainId,
+    contracts: {
+      ...chainConfig.contracts,
+      portal: { [info.l1.chainId]: { address: info.contracts.OptimismPortal } },
+      l2OutputOracle: { [info.l1.chainId]: { address: info.contracts.L2OutputOracle } },
+    },
+  });
+  const account = privateKeyToAccount(info.accounts[accountIndex]!.privateKey);
+  return {
+    l1,
+    l2,
+    account,
+    l1Public: createPublicClient({ chain: l1, transport: http(info.l1.rpcUrl), pollingInterval: 250 }).extend(
+      publicActionsL1(),
+    ),
+    l1Wallet: createWalletClient({ chain: l1, account, transport: http(info.l1.rpcUrl) }).extend(
+      walletActionsL1(),
+    ),
+    l2Public: createPublicClient({ chain: l2, transport: http(info.l2.rpcUrl), pollingInterval: 250 }).extend(
+      publicActionsL2(),
+    ),
+    l2Wallet: createWalletClient({ chain: l2, account, transport: http(info.l2.rpcUrl) }).extend(
+      walletActionsL2(),
+    ),
+    verifierL2: createPublicClient({
+      chain: l2,
+      transport: http(info.verifier.l2RpcUrl),
+      pollingInterval: 250,
+    }),
+  };
+}
+
+/** One JSON-RPC call (for rollup RPC and anvil methods viem does not wrap). */
+export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** op-node sync status JSON (the fields tests read). */
+export interface SyncStatusJson {
+  head_l1: { number: number; hash: Hex };
+  current_l1: { number: number; hash: Hex };
+  finalized_l1: { number: number };
+  unsafe_l2: { number: number; hash: Hex };
+  safe_l2: { number: number; hash: Hex };
+  finalized_l2: { number: number; hash: Hex };
+}
+
+/** `optimism_syncStatus` of a rollup node. */
+export function syncStatus(rollupRpcUrl: string): Promise<SyncStatusJson> {
+  return rpc<SyncStatusJson>(rollupRpcUrl, "optimism_syncStatus");
+}
+
+/** Waits until both nodes' safe heads are at least `n` and agree on the block hash at `n`. */
+export async function waitBothSafe(d: Devnet, n: number, timeoutMs = 90_000): Promise<void> {
+  await waitFor(
+    `both nodes safe at ${n}`,
+    async () => {
+      const [s, v] = await Promise.all([
+        syncStatus(d.info.rollupRpcUrl),
+        syncStatus(d.info.verifier.rollupRpcUrl),
+      ]);
+      return s.safe_l2.number >= n && v.safe_l2.number >= n;
+    },
+    timeoutMs,
+  );
+  const a = await rpc<{ hash: Hex; stateRoot: Hex }>(d.info.l2.rpcUrl, "eth_getBlockByNumber", [
+    `0x${n.toString(16)}`,
+    false,
+  ]);
+  const b = await rpc<{ hash: Hex; stateRoot: Hex }>(d.info.verifier.l2RpcUrl, "eth_getBlockByNumber", [
+    `0x${n.toString(16)}`,
+    false,
+  ]);
+  if (a.hash !== b.hash || a.stateRoot !== b.stateRoot) {
+    throw new Error(
+      `block ${n} differs: sequencer ${a.hash} (${a.stateRoot}) verifier ${b.hash} (${b.stateRoot})`,
+    );
+  }
+}
+
+/** The L1 public client type the helpers return. */
+export type L1Public = PublicClient;
