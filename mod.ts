@@ -5,13 +5,13 @@
 
 // Errors and byte helpers
 export { assertBytes, assertBytesLength, bytesEqual, concatBytes, fromHex, toHex } from "./core/bytes.ts";
+// Derivation: L2 as a pure function of L1 (pipeline, codecs, rollup config). See docs/derivation.md.
+export * as derive from "./core/derive/mod.ts";
 export { OreError, PipelineError, type Severity } from "./core/errors.ts";
-
 // Hashing: keccak-256 (WASM) and SHA-256
 export { type EthereumjsHashes, ethereumjsCrypto } from "./core/hash/ethereumjsCrypto.ts";
 export { createKeccak256, type Keccak256Hasher, keccak256, keccak256Many } from "./core/hash/keccak.ts";
 export { sha256, sha256Pair } from "./core/hash/sha256.ts";
-
 // Generalized-index binary Merkle trees (SHA-256)
 export { branchRoot, verifyBranch } from "./core/merkle/branch.ts";
 export { MultiproofConflictError, MultiproofShapeError } from "./core/merkle/errors.ts";
@@ -37,7 +37,6 @@ export {
   verifyMultiproof,
 } from "./core/merkle/multiproof.ts";
 export { type Chunks, MerkleTree, merkleize, zeroHash } from "./core/merkle/tree.ts";
-
 // Merkle Patricia Trie
 export {
   type Account,
