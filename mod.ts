@@ -1,18 +1,18 @@
 /**
  * Ore's public, runtime-agnostic entry point: what someone embedding Ore imports. Everything
  * exported here runs unchanged under Bun, Deno and browsers (no runtime-specific APIs).
+ *
+ * Exports are sorted by module path: byte helpers, the derivation namespace (`derive`, see
+ * docs/derivation.md), errors, hashing (keccak-256 in WASM, SHA-256), generalized-index Merkle
+ * trees (docs/merkle.md), the Merkle Patricia Trie (docs/mpt.md) and RLP.
  */
 
-// Errors and byte helpers
 export { assertBytes, assertBytesLength, bytesEqual, concatBytes, fromHex, toHex } from "./core/bytes.ts";
-// Derivation: L2 as a pure function of L1 (pipeline, codecs, rollup config). See docs/derivation.md.
 export * as derive from "./core/derive/mod.ts";
 export { OreError, PipelineError, type Severity } from "./core/errors.ts";
-// Hashing: keccak-256 (WASM) and SHA-256
 export { type EthereumjsHashes, ethereumjsCrypto } from "./core/hash/ethereumjsCrypto.ts";
 export { createKeccak256, type Keccak256Hasher, keccak256, keccak256Many } from "./core/hash/keccak.ts";
 export { sha256, sha256Pair } from "./core/hash/sha256.ts";
-// Generalized-index binary Merkle trees (SHA-256)
 export { branchRoot, verifyBranch } from "./core/merkle/branch.ts";
 export { MultiproofConflictError, MultiproofShapeError } from "./core/merkle/errors.ts";
 export {
@@ -37,7 +37,6 @@ export {
   verifyMultiproof,
 } from "./core/merkle/multiproof.ts";
 export { type Chunks, MerkleTree, merkleize, zeroHash } from "./core/merkle/tree.ts";
-// Merkle Patricia Trie
 export {
   type Account,
   decodeAccount,
