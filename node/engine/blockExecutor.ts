@@ -307,7 +307,7 @@ async function runUserTx(
       receipt,
       bloom,
       result: {
-        hash: toHex(tx.hash()),
+        hash: toHex(keccak256(raw)),
         type: tx.type,
         from: sender.toString(),
         to: tx.to ? tx.to.toString() : null,
