@@ -154,7 +154,7 @@ const bareCommon = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { 
 async function openEngine(path: string, genesis: Genesis, options: StoreOptions = {}) {
   const store = new Store(path, options);
   const chain = await Chain.open(store, genesis, predeployCode());
-  const pool = new TxPool(chain.common, store, async () => 0n);
+  const pool = new TxPool(chain.common, store, async () => ({ nonce: 0n, balance: 0n }));
   return { store, chain, api: engineMethods(chain, pool) };
 }
 

@@ -10,6 +10,7 @@
  */
 import { RLP } from "@ethereumjs/rlp";
 import { bytesEqual, toHex } from "../../core/bytes.ts";
+import { nextBaseFee } from "../../core/engine/baseFee.ts";
 import { InvalidBlockError } from "../../core/engine/errors.ts";
 import { type BlockHeader, EMPTY_OMMERS_HASH, EMPTY_TRIE_ROOT } from "../../core/engine/header.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
@@ -107,7 +108,7 @@ export function engineMethods(chain: Chain, pool: TxPool): Record<string, Handle
       parentBeaconBlockRoot: bytes32(a.parentBeaconBlockRoot, "parentBeaconBlockRoot"),
       extraData: new Uint8Array(0),
     };
-    const fromPool = a.noTxPool === true ? [] : pool.pending();
+    const fromPool = a.noTxPool === true ? [] : await pool.pending(nextBaseFee(headBlock.header));
     let block: ExecutedBlock;
     try {
       block = await chain.build(head, env, forced, fromPool);

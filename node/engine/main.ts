@@ -33,13 +33,18 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   const genesis = parseGenesis(JSON.parse(readFileSync(config.genesis, "utf8")));
   const store = new Store(join(config.dataDir, "engine.sqlite"));
   const chain = await Chain.open(store, genesis, predeployCode());
-  const pool = new TxPool(chain.common, store, async (sender) => {
-    const head = chain.headBlock();
-    return chain.withState(
-      head.header.stateRoot,
-      async (sm) => (await sm.getAccount(new Address(sender)))?.nonce ?? 0n,
-    );
-  });
+  const pool = new TxPool(
+    chain.common,
+    store,
+    async (sender) => {
+      const head = chain.headBlock();
+      return chain.withState(head.header.stateRoot, async (sm) => {
+        const acc = await sm.getAccount(new Address(sender));
+        return { nonce: acc?.nonce ?? 0n, balance: acc?.balance ?? 0n };
+      });
+    },
+    { maxGas: genesis.gasLimit > 30_000_000n ? genesis.gasLimit : 30_000_000n },
+  );
   await pool.load();
 
   const engineApp = new Hono();
