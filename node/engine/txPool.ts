@@ -249,7 +249,8 @@ export function tip(tx: TypedTransaction): bigint {
 export function effectiveTip(tx: TypedTransaction, baseFee: bigint): bigint {
   const room = feeCap(tx) - baseFee;
   const t = tip(tx);
-  return t < room ? t : room;
+  if (room < t) return room;
+  return t;
 }
 
 /** A binary max-heap under `higher`. */
