@@ -23,6 +23,7 @@ import { deployL1Contracts, type L1Deployment } from "../../contracts/deploy.ts"
 import { type RollupConfig, validateRollupConfig } from "../../core/derive/rollupConfig.ts";
 import { ecotoneScalarWord, ZERO32 } from "../../core/derive/systemConfig.ts";
 import { devAccount, ROLES, userAccounts } from "./accounts.ts";
+import { MULTICALL3_ADDRESS, MULTICALL3_RUNTIME } from "./multicall/multicall3.ts";
 
 /** Chain parameters fixed at the devnet's genesis. */
 export interface DevnetParams {
@@ -92,6 +93,8 @@ export async function deployDevnetContracts(l1RpcUrl: string, p: DevnetParams): 
     account: privateKeyToAccount(deployer.privateKey),
   }) as WalletClient<Transport, Chain, Account>;
   const head = await publicClient.getBlock({ blockTag: "latest" });
+  // viem's multicall (and so its op-stack actions) expects Multicall3 at its usual address.
+  await rpc(l1RpcUrl, "anvil_setCode", [MULTICALL3_ADDRESS, MULTICALL3_RUNTIME]);
   await rpc(l1RpcUrl, "evm_setAutomine", [true]);
   let deployment: L1Deployment;
   try {

@@ -25,6 +25,7 @@ import {
   walletActionsL2,
 } from "viem/op-stack";
 import { type Devnet, type DevnetOptions, startDevnet } from "../../node/devnet/devnet.ts";
+import { MULTICALL3_ADDRESS } from "../../node/devnet/multicall/multicall3.ts";
 import type { DevnetParams } from "../../node/devnet/setup.ts";
 import { createLogger } from "../../node/log.ts";
 
@@ -115,6 +116,7 @@ export function devnetClients(d: Devnet, accountIndex = 0) {
     name: "ore-l1",
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [info.l1.rpcUrl] } },
+    contracts: { multicall3: { address: MULTICALL3_ADDRESS } },
   });
   const l2 = defineChain({
     ...chainConfig,
