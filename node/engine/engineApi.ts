@@ -12,7 +12,12 @@ import { RLP } from "@ethereumjs/rlp";
 import { bytesEqual, toHex } from "../../core/bytes.ts";
 import { nextBaseFee } from "../../core/engine/baseFee.ts";
 import { InvalidBlockError } from "../../core/engine/errors.ts";
-import { type BlockHeader, EMPTY_OMMERS_HASH, EMPTY_TRIE_ROOT } from "../../core/engine/header.ts";
+import {
+  type BlockHeader,
+  EMPTY_OMMERS_HASH,
+  EMPTY_TRIE_ROOT,
+  headerHash,
+} from "../../core/engine/header.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { trieRoot } from "../../core/mpt/trieRoot.ts";
 import type { ExecutedBlock } from "./blockExecutor.ts";
@@ -176,28 +181,7 @@ export function engineMethods(chain: Chain, pool: TxPool): Record<string, Handle
       ? p.transactions.map((t, i) => data(t, `transactions[${i}]`))
       : null;
     if (!txs) throw new RpcError(RPC_ERRORS.invalidParams, "transactions must be an array");
-    const header: BlockHeader = {
-      parentHash: bytes32(p.parentHash, "parentHash"),
-      ommersHash: EMPTY_OMMERS_HASH,
-      coinbase: addr(p.feeRecipient, "feeRecipient"),
-      stateRoot: bytes32(p.stateRoot, "stateRoot"),
-      transactionsRoot: new Uint8Array(32),
-      receiptsRoot: bytes32(p.receiptsRoot, "receiptsRoot"),
-      logsBloom: data(p.logsBloom, "logsBloom"),
-      difficulty: 0n,
-      number: quantity(p.blockNumber, "blockNumber"),
-      gasLimit: quantity(p.gasLimit, "gasLimit"),
-      gasUsed: quantity(p.gasUsed, "gasUsed"),
-      timestamp: quantity(p.timestamp, "timestamp"),
-      extraData: data(p.extraData, "extraData"),
-      mixHash: bytes32(p.prevRandao, "prevRandao"),
-      nonce: new Uint8Array(8),
-      baseFeePerGas: quantity(p.baseFeePerGas, "baseFeePerGas"),
-      withdrawalsRoot: EMPTY_TRIE_ROOT,
-      blobGasUsed: quantity(p.blobGasUsed, "blobGasUsed"),
-      excessBlobGas: quantity(p.excessBlobGas, "excessBlobGas"),
-      parentBeaconBlockRoot: beaconRoot,
-    };
+    const header = payloadHeader(p, beaconRoot, txs);
     const blockHash = bytes32(p.blockHash, "blockHash");
     if (header.logsBloom.length !== 256) return status("INVALID", null, "logsBloom must be 256 bytes");
     if (header.extraData.length > 32) return status("INVALID", null, "extraData exceeds 32 bytes");
@@ -206,13 +190,20 @@ export function engineMethods(chain: Chain, pool: TxPool): Record<string, Handle
     if (header.blobGasUsed !== 0n) return status("INVALID", null, "blobGasUsed must be 0");
     if (Array.isArray(p.withdrawals) && p.withdrawals.length > 0)
       return status("INVALID", null, "withdrawals must be empty");
+    // The hash must commit to the fields as sent (transactions root computed from the list);
+    // the spec answers a mismatch with INVALID and no latest valid hash.
+    const computed = headerHash(header);
+    if (!bytesEqual(computed, blockHash)) {
+      return status(
+        "INVALID",
+        null,
+        `block hash mismatch: payload says ${toHex(blockHash)}, header hashes to ${toHex(computed)}`,
+      );
+    }
     const parent = chain.block(header.parentHash);
     if (!parent) return status("SYNCING", null);
     try {
-      // The transactions root is recomputed by execution; the hash check below covers it.
-      const out = await chain.import({ ...header, transactionsRoot: computeTxRoot(txs) }, txs);
-      if (!bytesEqual(out.hash, blockHash))
-        return status("INVALID", toHex(parent.hash), "block hash mismatch");
+      const out = await chain.import(header, txs);
       return status("VALID", toHex(out.hash));
     } catch (e) {
       if (e instanceof RpcError) throw e;
@@ -239,6 +230,39 @@ export function engineMethods(chain: Chain, pool: TxPool): Record<string, Handle
   /** https://github.com/ethereum/execution-apis/blob/main/src/engine/common.md#capabilities */
   methods.engine_exchangeCapabilities = () => Object.keys(methods);
   return methods;
+}
+
+/**
+ * The block header an `ExecutionPayloadV3` JSON object stands for (with its parent beacon block
+ * root, and the transactions root computed from `txs`). Throws -32602 on malformed fields.
+ */
+export function payloadHeader(
+  p: Record<string, unknown>,
+  beaconRoot: Uint8Array,
+  txs: Uint8Array[],
+): BlockHeader {
+  return {
+    parentHash: bytes32(p.parentHash, "parentHash"),
+    ommersHash: EMPTY_OMMERS_HASH,
+    coinbase: addr(p.feeRecipient, "feeRecipient"),
+    stateRoot: bytes32(p.stateRoot, "stateRoot"),
+    transactionsRoot: computeTxRoot(txs),
+    receiptsRoot: bytes32(p.receiptsRoot, "receiptsRoot"),
+    logsBloom: data(p.logsBloom, "logsBloom"),
+    difficulty: 0n,
+    number: quantity(p.blockNumber, "blockNumber"),
+    gasLimit: quantity(p.gasLimit, "gasLimit"),
+    gasUsed: quantity(p.gasUsed, "gasUsed"),
+    timestamp: quantity(p.timestamp, "timestamp"),
+    extraData: data(p.extraData, "extraData"),
+    mixHash: bytes32(p.prevRandao, "prevRandao"),
+    nonce: new Uint8Array(8),
+    baseFeePerGas: quantity(p.baseFeePerGas, "baseFeePerGas"),
+    withdrawalsRoot: EMPTY_TRIE_ROOT,
+    blobGasUsed: quantity(p.blobGasUsed, "blobGasUsed"),
+    excessBlobGas: quantity(p.excessBlobGas, "excessBlobGas"),
+    parentBeaconBlockRoot: beaconRoot,
+  };
 }
 
 /** An `ExecutionPayloadV3` JSON object of a block. */

@@ -167,13 +167,28 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
     return { block: chain.block(loc.block)!, index: loc.index };
   };
 
-  /** Runs a call against a block's state without keeping its effects. */
-  const simulate = async (callObj: unknown, tag: unknown) => {
+  /** A call object of `eth_call` / `eth_estimateGas`, parsed. */
+  const parseCall = (callObj: unknown) => {
     const c = obj(callObj, "transaction");
-    const b = resolve(tag);
-    const from = c.from === undefined ? new Uint8Array(20) : addr(c.from, "from");
-    const gasLimit = c.gas === undefined ? b.header.gasLimit : quantity(c.gas, "gas");
     const input = c.input ?? c.data;
+    return {
+      from: c.from === undefined || c.from === null ? new Uint8Array(20) : addr(c.from, "from"),
+      to: c.to === undefined || c.to === null ? undefined : addr(c.to, "to"),
+      value: c.value === undefined || c.value === null ? 0n : quantity(c.value, "value"),
+      input: input === undefined || input === null ? new Uint8Array(0) : data(input, "input"),
+      gas: c.gas === undefined || c.gas === null ? undefined : quantity(c.gas, "gas"),
+    };
+  };
+  type Call = ReturnType<typeof parseCall>;
+
+  /**
+   * Runs `call` as a transaction with gas limit `gas` on top of block `b`'s state (in the
+   * context of the next block, base fee 0, balance unchecked) without keeping its effects.
+   */
+  const simulate = async (call: Call, b: ChainBlock, gas: bigint) => {
+    const intrinsic = intrinsicGas(call);
+    if (gas < intrinsic)
+      throw new RpcError(RPC_ERRORS.serverError, `intrinsic gas too low: have ${gas}, want ${intrinsic}`);
     return chain.withState(b.header.stateRoot, async (sm, vm) => {
       await sm.checkpoint();
       try {
@@ -192,12 +207,12 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
         );
         const res = await vm.evm.runCall({
           block,
-          caller: new Address(from),
-          origin: new Address(from),
-          to: c.to === undefined || c.to === null ? undefined : new Address(addr(c.to, "to")),
-          value: c.value === undefined ? 0n : quantity(c.value, "value"),
-          data: input === undefined ? new Uint8Array(0) : data(input, "input"),
-          gasLimit,
+          caller: new Address(call.from),
+          origin: new Address(call.from),
+          to: call.to ? new Address(call.to) : undefined,
+          value: call.value,
+          data: call.input,
+          gasLimit: gas - intrinsic,
           skipBalance: true,
         });
         return res.execResult;
@@ -206,6 +221,42 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
         await vm.evm.journal.cleanup();
       }
     });
+  };
+
+  /**
+   * `eth_estimateGas` as geth does it: run at the cap; if that fails, say why; otherwise binary
+   * search the smallest gas limit that succeeds, starting from an optimistic guess (gas used plus
+   * refund plus the 1/64 calls withhold), stopping within 1.5% (the answer is the upper bound).
+   * https://github.com/ethereum/go-ethereum/blob/master/eth/gasestimator/gasestimator.go
+   */
+  const estimateGas = async (call: Call, b: ChainBlock): Promise<bigint> => {
+    const intrinsic = intrinsicGas(call);
+    const cap = call.gas ?? b.header.gasLimit;
+    const first = await simulate(call, b, cap);
+    if (first.exceptionError) {
+      if (first.exceptionError.error === "revert") throw revertError(first.returnValue);
+      throw new RpcError(
+        RPC_ERRORS.serverError,
+        `gas required exceeds allowance (${cap}): ${first.exceptionError.error}`,
+      );
+    }
+    if (call.to && first.executionGasUsed === 0n) return intrinsic; // nothing ran: a plain transfer
+    const ok = async (gas: bigint) => (await simulate(call, b, gas)).exceptionError === undefined;
+    let lo = intrinsic + first.executionGasUsed - 1n;
+    let hi = cap;
+    const optimistic = ((intrinsic + first.executionGasUsed + (first.gasRefund ?? 0n) + 2300n) * 64n) / 63n;
+    if (optimistic < hi) {
+      if (await ok(optimistic)) hi = optimistic;
+      else lo = optimistic;
+    }
+    while (lo + 1n < hi) {
+      if ((hi - lo) * 1000n < hi * 15n) break;
+      let mid = (hi + lo) / 2n;
+      if (mid > lo * 2n) mid = lo * 2n;
+      if (await ok(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
   };
 
   const revertError = (ret: Uint8Array) => {
@@ -288,34 +339,16 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
       });
     },
     eth_call: async (p) => {
-      const r = await simulate(p[0], p[1]);
+      const call = parseCall(p[0]);
+      const b = resolve(p[1]);
+      const r = await simulate(call, b, call.gas ?? b.header.gasLimit);
       if (r.exceptionError) {
         if (r.exceptionError.error === "revert") throw revertError(r.returnValue);
         throw new RpcError(RPC_ERRORS.serverError, r.exceptionError.error);
       }
       return toHex(r.returnValue);
     },
-    eth_estimateGas: async (p) => {
-      const c = obj(p[0], "transaction");
-      const input = c.input ?? c.data;
-      const dataBytes = input === undefined ? new Uint8Array(0) : data(input, "input");
-      const r = await simulate({ ...c, gas: undefined }, p[1]);
-      if (r.exceptionError) {
-        if (r.exceptionError.error === "revert") throw revertError(r.returnValue);
-        throw new RpcError(
-          RPC_ERRORS.serverError,
-          `gas required exceeds allowance (${r.exceptionError.error})`,
-        );
-      }
-      let intrinsic =
-        c.to === undefined || c.to === null
-          ? 53_000n + ((BigInt(dataBytes.length) + 31n) / 32n) * 2n
-          : 21_000n;
-      for (const x of dataBytes) intrinsic += x === 0 ? 4n : 16n;
-      // Execution gas plus the 1/64 that CALLs withhold, with headroom for refunds.
-      const used = intrinsic + r.executionGasUsed;
-      return qty(r.executionGasUsed === 0n ? used : (used * 64n) / 63n + 5_000n);
-    },
+    eth_estimateGas: async (p) => qty(await estimateGas(parseCall(p[0]), resolve(p[1]))),
     eth_getLogs: (p) => {
       const f = obj(p[0] ?? {}, "filter");
       let blocks: ChainBlock[];
@@ -401,4 +434,11 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
 
 function nextBaseFeeOf(chain: Chain, b = chain.headBlock()): bigint {
   return nextBaseFee(b.header);
+}
+
+/** Intrinsic gas of a call as a Cancun transaction: base, calldata, EIP-3860 init-code words. */
+function intrinsicGas(call: { to?: Uint8Array; input: Uint8Array }): bigint {
+  let gas = call.to ? 21_000n : 53_000n + ((BigInt(call.input.length) + 31n) / 32n) * 2n;
+  for (const x of call.input) gas += x === 0 ? 4n : 16n;
+  return gas;
 }
