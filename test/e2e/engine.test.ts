@@ -13,8 +13,10 @@ import { privateKeyToAccount } from "viem/accounts";
 import { chainConfig, publicActionsL2 } from "viem/op-stack";
 import { fromHex, toHex } from "../../core/bytes.ts";
 import { encodeDeposit } from "../../core/engine/depositTx.ts";
+import { headerHash } from "../../core/engine/header.ts";
 import { l1InfoDeposit } from "../../core/engine/l1Info.ts";
 import { userDepositSourceHash } from "../../core/engine/sourceHash.ts";
+import { payloadHeader } from "../../node/engine/engineApi.ts";
 import { signJwt } from "../../node/engine/jwt.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are checked field by field below
@@ -206,7 +208,11 @@ describe("engine e2e", () => {
     const bad = { ...p, stateRoot: toHex(new Uint8Array(32).fill(1)) };
     const r = (await engine("engine_newPayloadV3", [bad, [], zero])).body.result;
     expect(r.status).toBe("INVALID");
+    // A consistent payload (hash recomputed) on an unknown parent: the engine cannot check it.
     const orphan = { ...p, parentHash: toHex(new Uint8Array(32).fill(9)) };
+    orphan.blockHash = toHex(
+      headerHash(payloadHeader(orphan, fromHex(zero), orphan.transactions.map(fromHex))),
+    );
     expect((await engine("engine_newPayloadV3", [orphan, [], zero])).body.result.status).toBe("SYNCING");
     expect((await engine("engine_getPayloadV3", ["0x0000000000000001"])).body.error?.code).toBe(-38001);
     expect((await engine("engine_newPayloadV2", [p])).body.error?.code).toBe(-38005);
