@@ -10,7 +10,8 @@ const fresh =
   existsSync("node_modules/.bin/bun") &&
   statSync(marker).mtimeMs >= statSync("package-lock.json").mtimeMs;
 if (!fresh) {
-  console.log("ore: installing dependencies (npm ci)…");
-  const r = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" });
+  // `npm install`, not `npm ci`: see .ci/run for why; it installs the locked versions.
+  console.log("ore: installing dependencies (npm install)…");
+  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
