@@ -60,6 +60,8 @@ export interface BatcherOptions {
   pollIntervalMs?: number;
   /** Milliseconds before a stuck transaction is re-sent with higher fees (default 12 000). */
   resubmitAfterMs?: number;
+  /** L1 blocks after which a mined transaction is no longer watched for reorgs (default 64). */
+  releaseDepth?: number;
   log: Logger;
 }
 
@@ -108,6 +110,7 @@ export class Batcher {
   private tm: TxManager | undefined;
   private batchFeed: Hex | undefined;
   private phase: "draining" | "running" = "draining";
+  private started = false;
   private drainTarget: number | undefined;
   private lastStored: { hash: Hex; number: number } | undefined;
   private open: OpenChannel | undefined;
@@ -185,6 +188,7 @@ export class Batcher {
     const status = await this.rollup.call<SyncStatusJson>("optimism_syncStatus");
     await tm.poll();
     this.countPosted();
+    tm.prune(status.head_l1.number - (this.o.releaseDepth ?? 64));
     if (this.phase === "draining") return this.drainStep(tm, status);
 
     for (const c of this.channels) {
@@ -192,6 +196,8 @@ export class Batcher {
         if (f.tx?.included && !f.tx.included.success) {
           return this.startDrain(`BatchFeed append reverted (tx ${f.tx.included.hash})`);
         }
+        if (f.tx?.lost)
+          return this.startDrain(`frame transaction nonce ${f.tx.nonce} was taken by another transaction`);
       }
     }
     if (status.safe_l2.number > this.lastStored!.number) {
@@ -199,10 +205,10 @@ export class Batcher {
         `safe head ${status.safe_l2.number} is past the last loaded block ${this.lastStored!.number}`,
       );
     }
-    // Channels whose blocks are all safe are done.
+    // Channels whose blocks are all safe are done (their transactions stay watched by the
+    // manager until deep enough, and are re-broadcast if a reorg drops them).
     while (this.channels.length > 0 && this.channels[0]!.lastBlock <= status.safe_l2.number) {
-      const c = this.channels.shift()!;
-      for (const f of c.frames) if (f.tx) tm.release(f.tx);
+      this.channels.shift();
     }
     const oldest = this.channels[0];
     if (oldest?.frames.every((f) => f.tx?.included)) {
@@ -228,24 +234,30 @@ export class Batcher {
     this.drainTarget = undefined;
   }
 
-  /** Waits for everything in flight to be mined and read by derivation, then restarts from the safe head. */
+  /**
+   * Waits for everything in flight to be mined and read by derivation, then restarts from the
+   * safe head. The first drain of a process also waits for the L1 pool to hold no transaction
+   * of the batcher's account (a previous run's) and takes its nonces from there.
+   */
   private async drainStep(tm: TxManager, status: SyncStatusJson): Promise<void> {
     if (!tm.idle()) return;
-    const latest = await this.l1.getTransactionCount({ address: tm.address, blockTag: "latest" });
-    const pending = await this.l1.getTransactionCount({ address: tm.address, blockTag: "pending" });
-    if (pending > latest) {
-      this.o.log.info("batcher waits for transactions of a previous run", { latest, pending });
-      return;
+    if (!this.started) {
+      const latest = await this.l1.getTransactionCount({ address: tm.address, blockTag: "latest" });
+      const pending = await this.l1.getTransactionCount({ address: tm.address, blockTag: "pending" });
+      if (pending > latest) {
+        this.o.log.info("batcher waits for transactions of a previous run", { latest, pending });
+        return;
+      }
     }
     if (this.drainTarget === undefined) this.drainTarget = status.head_l1.number;
     if (status.current_l1.number < this.drainTarget) return;
-    for (const t of [...tm.txs.values()]) tm.release(t);
-    await tm.init();
+    if (!this.started) await tm.init();
+    this.started = true;
     this.channels = [];
     this.open = undefined;
     this.lastStored = { hash: status.safe_l2.hash, number: status.safe_l2.number };
     this.phase = "running";
-    this.o.log.info("batcher running", { from: status.safe_l2.number + 1, nonce: latest });
+    this.o.log.info("batcher running", { from: status.safe_l2.number + 1 });
   }
 
   /** Loads new unsafe blocks into the open channel; false if an L2 reorg started a drain. */
@@ -334,7 +346,7 @@ export class Batcher {
 
   private async sendFrames(tm: TxManager): Promise<void> {
     let inFlight = 0;
-    for (const t of tm.txs.values()) if (!t.included) inFlight++;
+    for (const t of tm.txs.values()) if (!t.included && !t.lost) inFlight++;
     for (const c of this.channels) {
       for (const f of c.frames) {
         if (f.tx) continue;

@@ -4,7 +4,10 @@
  * data, so a frame can land at most once whatever happens; fee bumps (+25 %, blob fee ×2) when
  * a transaction is not mined in time; and re-broadcast of the exact same signed bytes when an
  * L1 reorg drops a mined transaction (anvil forgets reorged transactions, real nodes may too).
- * Inclusion is tracked by block hash, so a receipt from a reorged-out block is not believed.
+ * Inclusion is tracked by block hash, so a receipt from a reorged-out block is not believed,
+ * and a mined transaction stays tracked until it is `releaseDepth` blocks deep, so a nonce the
+ * manager used can never be left as a gap. A nonce taken by a transaction that is not ours
+ * (the key used elsewhere) marks ours `lost`: its data did not land and will not.
  */
 import {
   type Account,
@@ -39,6 +42,10 @@ export interface ManagedTx {
   lastSentMs: number;
   /** Where it is mined, if it is (on the canonical chain as last checked). */
   included?: { blockHash: Hex; blockNumber: number; hash: Hex; success: boolean };
+  /** Its nonce was used by another transaction: it will never be mined. */
+  lost?: boolean;
+  /** Polls that found the nonce used but none of our hashes mined. */
+  usedChecks: number;
   fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint; maxFeePerBlobGas?: bigint };
   gas: bigint;
 }
@@ -95,6 +102,7 @@ export class TxManager {
       lastSentMs: 0,
       fees,
       gas,
+      usedChecks: 0,
     };
     if (sidecars) this.sidecars.set(tx.id, sidecars);
     await this.signAndBroadcast(tx);
@@ -103,15 +111,19 @@ export class TxManager {
     return tx;
   }
 
-  /** Forgets `tx` (its data is safely derived, or the caller gave up on it). */
-  release(tx: ManagedTx): void {
-    this.txs.delete(tx.id);
-    this.sidecars.delete(tx.id);
+  /** Forgets mined transactions at or below L1 block `number`, and lost ones. */
+  prune(number: number): void {
+    for (const t of [...this.txs.values()]) {
+      if (t.lost || (t.included && t.included.blockNumber <= number)) {
+        this.txs.delete(t.id);
+        this.sidecars.delete(t.id);
+      }
+    }
   }
 
-  /** True when no transaction is waiting to be mined. */
+  /** True when every tracked transaction is mined (or lost). */
   idle(): boolean {
-    for (const t of this.txs.values()) if (!t.included) return false;
+    for (const t of this.txs.values()) if (!t.included && !t.lost) return false;
     return true;
   }
 
@@ -120,21 +132,29 @@ export class TxManager {
    * notices reorged-out ones and re-broadcasts them, and bumps fees of those stuck too long.
    */
   async poll(): Promise<void> {
-    for (const tx of [...this.txs.values()].sort((a, b) => a.nonce - b.nonce)) {
-      if (tx.included) {
-        const b = await this.o.l1
-          .getBlock({ blockNumber: BigInt(tx.included.blockNumber) })
-          .catch(() => null);
-        if (b && b.hash === tx.included.blockHash) continue;
-        this.o.log.warn("batcher tx reorged out of L1; re-broadcasting it", {
-          nonce: tx.nonce,
-          hash: tx.included.hash,
-          block: tx.included.blockNumber,
-        });
-        tx.included = undefined;
-        await this.broadcast(tx, tx.raws[tx.raws.length - 1]!);
-        continue;
+    // A reorg replaces a suffix of the chain: walk the mined transactions from the newest block
+    // down and stop at the first whose block is still canonical (all older ones are too).
+    const mined = [...this.txs.values()]
+      .filter((t) => t.included && !t.lost)
+      .sort((a, b) => b.included!.blockNumber - a.included!.blockNumber);
+    const canonical = new Map<number, Hex | null>();
+    for (const tx of mined) {
+      const n = tx.included!.blockNumber;
+      if (!canonical.has(n)) {
+        const b = await this.o.l1.getBlock({ blockNumber: BigInt(n) }).catch(() => null);
+        canonical.set(n, b?.hash ?? null);
       }
+      if (canonical.get(n) === tx.included!.blockHash) break;
+      this.o.log.warn("batcher tx reorged out of L1; re-broadcasting it", {
+        nonce: tx.nonce,
+        hash: tx.included!.hash,
+        block: n,
+      });
+      tx.included = undefined;
+      await this.broadcast(tx, tx.raws[tx.raws.length - 1]!);
+    }
+    for (const tx of [...this.txs.values()].sort((a, b) => a.nonce - b.nonce)) {
+      if (tx.lost || tx.included) continue;
       let found = false;
       for (const h of tx.hashes) {
         const r = await this.o.l1.getTransactionReceipt({ hash: h }).catch(() => null);
@@ -153,8 +173,14 @@ export class TxManager {
       if (Date.now() - tx.lastSentMs > (this.o.resubmitAfterMs ?? 12_000)) {
         const latest = await this.o.l1.getTransactionCount({ address: this.address, blockTag: "latest" });
         if (latest > tx.nonce) {
-          // The nonce was used, yet none of our hashes has a receipt: a receipt lookup raced a
-          // reorg. Look again next poll rather than re-sign a used nonce.
+          // The nonce is used, yet none of our hashes has a receipt. Once may be a lookup
+          // racing a reorg; three times means another transaction took the nonce.
+          if (++tx.usedChecks >= 3) {
+            tx.lost = true;
+            this.o.log.error("batcher nonce taken by a foreign transaction; frame not posted", {
+              nonce: tx.nonce,
+            });
+          }
           continue;
         }
         await this.bump(tx);

@@ -23,12 +23,12 @@ let failed = false;
 
 beforeAll(async () => {
   t = await startTestDevnet();
-});
+}, 60_000);
 
 afterAll(async () => {
   if (failed) t?.dumpLogs();
   await t?.stop();
-});
+}, 30_000);
 
 function track<T>(p: Promise<T>): Promise<T> {
   return p.catch((e) => {

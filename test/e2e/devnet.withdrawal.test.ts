@@ -15,12 +15,12 @@ let failed = false;
 
 beforeAll(async () => {
   t = await startTestDevnet();
-});
+}, 60_000);
 
 afterAll(async () => {
   if (failed) t?.dumpLogs();
   await t?.stop();
-});
+}, 30_000);
 
 test("deposit → L2 transfer → withdrawal → prove → finalize", async () => {
   try {
