@@ -11,6 +11,8 @@ export { l2CrossDomainMessengerAbi, l2CrossDomainMessengerBytecode, l2CrossDomai
 export { l2OutputOracleAbi, l2OutputOracleBytecode, l2OutputOracleDeployedBytecode } from "./L2OutputOracle.ts";
 export { l2StandardBridgeAbi, l2StandardBridgeBytecode, l2StandardBridgeDeployedBytecode } from "./L2StandardBridge.ts";
 export { l2ToL1MessagePasserAbi, l2ToL1MessagePasserBytecode, l2ToL1MessagePasserDeployedBytecode } from "./L2ToL1MessagePasser.ts";
+export { optimismMintableERC20Abi, optimismMintableERC20Bytecode, optimismMintableERC20DeployedBytecode } from "./OptimismMintableERC20.ts";
+export { optimismMintableERC20FactoryAbi, optimismMintableERC20FactoryBytecode, optimismMintableERC20FactoryDeployedBytecode } from "./OptimismMintableERC20Factory.ts";
 export { optimismPortalAbi, optimismPortalBytecode, optimismPortalDeployedBytecode } from "./OptimismPortal.ts";
 export { systemConfigAbi, systemConfigBytecode, systemConfigDeployedBytecode } from "./SystemConfig.ts";
 export { testERC20Abi, testERC20Bytecode, testERC20DeployedBytecode } from "./TestERC20.ts";

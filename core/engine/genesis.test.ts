@@ -52,6 +52,7 @@ describe("genesis", () => {
       L2ToL1MessagePasser: Uint8Array.of(3),
       L2CrossDomainMessenger: Uint8Array.of(4),
       L2StandardBridge: Uint8Array.of(5),
+      OptimismMintableERC20Factory: Uint8Array.of(7),
       FeeVault: Uint8Array.of(6),
     };
     const g = parseGenesis({

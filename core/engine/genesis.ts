@@ -136,6 +136,7 @@ export interface PredeployCode {
   L2ToL1MessagePasser: Uint8Array;
   L2CrossDomainMessenger: Uint8Array;
   L2StandardBridge: Uint8Array;
+  OptimismMintableERC20Factory: Uint8Array;
   FeeVault: Uint8Array;
 }
 
@@ -160,6 +161,7 @@ export function allocWithPredeploys(g: Genesis, code: PredeployCode): Map<string
   add(PREDEPLOYS.L2ToL1MessagePasser, code.L2ToL1MessagePasser);
   add(PREDEPLOYS.L2CrossDomainMessenger, code.L2CrossDomainMessenger, slot0(g.ore.l1CrossDomainMessenger));
   add(PREDEPLOYS.L2StandardBridge, code.L2StandardBridge, slot0(g.ore.l1StandardBridge));
+  add(PREDEPLOYS.OptimismMintableERC20Factory, code.OptimismMintableERC20Factory);
   for (const vault of [PREDEPLOYS.SequencerFeeVault, PREDEPLOYS.BaseFeeVault, PREDEPLOYS.L1FeeVault]) {
     add(vault, code.FeeVault, slot0(g.ore.feeVaultRecipient));
   }

@@ -14,6 +14,7 @@ export const PREDEPLOYS = {
   GasPriceOracle: at("0f"),
   L2StandardBridge: at("10"),
   SequencerFeeVault: at("11"),
+  OptimismMintableERC20Factory: at("12"),
   L1Block: at("15"),
   L2ToL1MessagePasser: at("16"),
   BaseFeeVault: at("19"),

@@ -39,10 +39,14 @@ export interface TestEngine {
   call<T = unknown>(method: string, ...params: unknown[]): Promise<T>;
 }
 
-/** Opens an engine over `path` (default in memory) with the dev accounts funded. */
+/**
+ * Opens an engine over `path` (default in memory) with the dev accounts funded, plus `alloc`
+ * and the genesis `ore` section (L1 messenger, bridge, fee recipient) when given.
+ */
 export async function testEngine(
   path = ":memory:",
   alloc: Record<string, unknown> = {},
+  ore: Record<string, string> = {},
 ): Promise<TestEngine> {
   const genesis = parseGenesis({
     config: { chainId: Number(TEST_CHAIN_ID) },
@@ -51,6 +55,7 @@ export async function testEngine(
       ...Object.fromEntries(DEV_ADDRESSES.map((a) => [a, { balance: "0x3635c9adc5dea00000" }])),
       ...alloc,
     },
+    ore,
   });
   const store = new Store(path);
   const chain = await Chain.open(store, genesis, predeployCode());
