@@ -7,9 +7,9 @@
  * Spec: https://specs.optimism.io/protocol/deposits.html#the-deposited-transaction-type
  * Format: docs/deposits.md.
  */
-import { RLP } from "@ethereumjs/rlp";
 import { assertBytesLength, concatBytes } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
+import { rlpDecode, rlpEncode, uintToBytes } from "../rlp.ts";
 import { InvalidDepositError } from "./errors.ts";
 
 /** EIP-2718 type byte of a deposit transaction. */
@@ -46,14 +46,14 @@ export function encodeDeposit(tx: DepositTx): Uint8Array {
   checkRange("mint", tx.mint, U256_MAX);
   checkRange("value", tx.value, U256_MAX);
   checkRange("gas", tx.gas, U64_MAX);
-  const body = RLP.encode([
+  const body = rlpEncode([
     tx.sourceHash,
     tx.from,
     tx.to ?? new Uint8Array(0),
-    tx.mint,
-    tx.value,
-    tx.gas,
-    tx.isSystemTx ? 1 : 0,
+    uintToBytes(tx.mint),
+    uintToBytes(tx.value),
+    uintToBytes(tx.gas),
+    tx.isSystemTx ? Uint8Array.of(1) : new Uint8Array(0),
     tx.data,
   ]);
   return concatBytes(Uint8Array.of(DEPOSIT_TX_TYPE), body);
@@ -71,7 +71,7 @@ export function decodeDeposit(raw: Uint8Array): DepositTx {
   }
   let fields: unknown;
   try {
-    fields = RLP.decode(raw.subarray(1));
+    fields = rlpDecode(raw.subarray(1));
   } catch (cause) {
     throw new InvalidDepositError("deposit: body is not valid RLP", { cause });
   }

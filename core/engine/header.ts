@@ -6,9 +6,9 @@
  * Spec: https://specs.optimism.io/protocol/exec-engine.html (block header fields) and
  * EIP-4895/4844/4788 for the post-London fields.
  */
-import { RLP } from "@ethereumjs/rlp";
 import { fromHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
+import { rlpDecodeList, rlpEncode, uintToBytes } from "../rlp.ts";
 
 /** An L2 block header. Hashes and roots are 32 bytes, `coinbase` 20, `logsBloom` 256. */
 export interface BlockHeader {
@@ -45,7 +45,8 @@ export const EMPTY_TRIE_ROOT = fromHex("0x56e81f171bcc55a6ff8345e692c0f86e5b48e0
 
 /** RLP encoding of a header, fields in the order above. */
 export function encodeHeader(h: BlockHeader): Uint8Array {
-  return RLP.encode([
+  const n = uintToBytes;
+  return rlpEncode([
     h.parentHash,
     h.ommersHash,
     h.coinbase,
@@ -53,18 +54,18 @@ export function encodeHeader(h: BlockHeader): Uint8Array {
     h.transactionsRoot,
     h.receiptsRoot,
     h.logsBloom,
-    h.difficulty,
-    h.number,
-    h.gasLimit,
-    h.gasUsed,
-    h.timestamp,
+    n(h.difficulty),
+    n(h.number),
+    n(h.gasLimit),
+    n(h.gasUsed),
+    n(h.timestamp),
     h.extraData,
     h.mixHash,
     h.nonce,
-    h.baseFeePerGas,
+    n(h.baseFeePerGas),
     h.withdrawalsRoot,
-    h.blobGasUsed,
-    h.excessBlobGas,
+    n(h.blobGasUsed),
+    n(h.excessBlobGas),
     h.parentBeaconBlockRoot,
   ]);
 }
@@ -76,7 +77,7 @@ export function headerHash(h: BlockHeader): Uint8Array {
 
 /** Decodes a header written by {@link encodeHeader} (used by the store; trusted input). */
 export function decodeHeader(raw: Uint8Array): BlockHeader {
-  const f = RLP.decode(raw) as Uint8Array[];
+  const f = rlpDecodeList(raw) as Uint8Array[];
   const n = (b: Uint8Array): bigint => {
     let v = 0n;
     for (const x of b) v = (v << 8n) | BigInt(x);

@@ -6,9 +6,9 @@
  *
  * Spec: https://specs.optimism.io/protocol/deposits.html#deposit-receipt
  */
-import { RLP } from "@ethereumjs/rlp";
 import { concatBytes } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
+import { type RlpInput, rlpEncode, uintToBytes } from "../rlp.ts";
 import { DEPOSIT_TX_TYPE } from "./depositTx.ts";
 
 /** One log: emitter, topics, data. */
@@ -34,17 +34,17 @@ export interface Receipt {
 
 /** Receipt encoding that goes into the receipts trie. */
 export function encodeReceipt(r: Receipt): Uint8Array {
-  const fields: (Uint8Array | bigint | number | (Uint8Array | Uint8Array[])[][])[] = [
+  const fields: RlpInput[] = [
     r.status === 1 ? Uint8Array.of(1) : new Uint8Array(0),
-    r.cumulativeGasUsed,
+    uintToBytes(r.cumulativeGasUsed),
     r.logsBloom,
     r.logs.map((l) => [l.address, l.topics, l.data]),
   ];
   if (r.type === DEPOSIT_TX_TYPE) {
-    fields.push(r.depositNonce ?? 0n);
-    if (r.depositReceiptVersion !== undefined) fields.push(r.depositReceiptVersion);
+    fields.push(uintToBytes(r.depositNonce ?? 0n));
+    if (r.depositReceiptVersion !== undefined) fields.push(uintToBytes(r.depositReceiptVersion));
   }
-  const body = RLP.encode(fields);
+  const body = rlpEncode(fields);
   return r.type === 0 ? body : concatBytes(Uint8Array.of(r.type), body);
 }
 

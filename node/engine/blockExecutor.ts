@@ -10,7 +10,6 @@
  */
 import { createBlock } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
-import { RLP } from "@ethereumjs/rlp";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { Account, Address } from "@ethereumjs/util";
 import { runTx, type VM } from "@ethereumjs/vm";
@@ -30,6 +29,7 @@ import { encodeReceipt, type Log, logsBloom, orBlooms } from "../../core/engine/
 import { bytesToUint } from "../../core/engine/words.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { trieRoot } from "../../core/mpt/trieRoot.ts";
+import { rlpEncode, uintToBytes } from "../../core/rlp.ts";
 import { runDeposit } from "./depositRunner.ts";
 import type { OreStateManager } from "./stateManager.ts";
 
@@ -204,7 +204,7 @@ export async function executeBlock(
   }
 
   const stateRoot = await sm.getStateRoot();
-  const index = (i: number) => RLP.encode(i);
+  const index = (i: number) => rlpEncode(uintToBytes(i));
   const header: BlockHeader = {
     parentHash: parent.hash,
     ommersHash: EMPTY_OMMERS_HASH,

@@ -6,7 +6,6 @@
  * in the same SQLite transaction as the new head pointers.
  */
 import type { Common } from "@ethereumjs/common";
-import { RLP } from "@ethereumjs/rlp";
 import { Account, createAddressFromString } from "@ethereumjs/util";
 import type { VM } from "@ethereumjs/vm";
 import { bytesEqual } from "../../core/bytes.ts";
@@ -22,6 +21,7 @@ import {
 } from "../../core/engine/header.ts";
 import { uintToBytes } from "../../core/engine/words.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
+import { rlpDecodeList, rlpEncode } from "../../core/rlp.ts";
 import { type BlockEnv, type ExecutedBlock, executeBlock, type TxResult } from "./blockExecutor.ts";
 import type { OreStateManager } from "./stateManager.ts";
 import type { HeadName, Store } from "./store.ts";
@@ -144,7 +144,7 @@ export class Chain {
     const b: ChainBlock = {
       hash,
       header: decodeHeader(s.header),
-      transactions: RLP.decode(s.body) as Uint8Array[],
+      transactions: rlpDecodeList(s.body) as Uint8Array[],
       results: JSON.parse(s.receipts),
     };
     this.remember(k, b);
@@ -307,7 +307,7 @@ export class Chain {
       hash: b.hash,
       number: b.header.number,
       header: encodeHeader(b.header),
-      body: RLP.encode(b.transactions),
+      body: rlpEncode(b.transactions),
       receipts: JSON.stringify(b.results),
     });
     this.remember(hex(b.hash), b);

@@ -8,7 +8,6 @@
  * https://github.com/ethereum/execution-apis/blob/main/src/engine/shanghai.md,
  * https://specs.optimism.io/protocol/exec-engine.html#extended-payloadattributesv3
  */
-import { RLP } from "@ethereumjs/rlp";
 import { bytesEqual, toHex } from "../../core/bytes.ts";
 import { nextBaseFee } from "../../core/engine/baseFee.ts";
 import { InvalidBlockError } from "../../core/engine/errors.ts";
@@ -20,6 +19,7 @@ import {
 } from "../../core/engine/header.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { trieRoot } from "../../core/mpt/trieRoot.ts";
+import { rlpEncode, uintToBytes } from "../../core/rlp.ts";
 import type { ExecutedBlock } from "./blockExecutor.ts";
 import type { Chain, ChainBlock } from "./chain.ts";
 import type { Handler } from "./jsonRpc.ts";
@@ -304,5 +304,5 @@ function isAncestor(chain: Chain, a: ChainBlock, head: ChainBlock): boolean {
 }
 
 function computeTxRoot(txs: Uint8Array[]): Uint8Array {
-  return trieRoot(txs.map((t, i) => [RLP.encode(i), t] as const));
+  return trieRoot(txs.map((t, i) => [rlpEncode(uintToBytes(i)), t] as const));
 }
