@@ -8,6 +8,7 @@ import { paramsBlock } from "@ethereumjs/block";
 import { Common, Hardfork, Mainnet, type ParamsDict } from "@ethereumjs/common";
 import { paramsEVM } from "@ethereumjs/evm";
 import { paramsTx } from "@ethereumjs/tx";
+import { ecrecover } from "@ethereumjs/util";
 import { createVM, paramsVM, type VM } from "@ethereumjs/vm";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import type { NodeStore } from "../../core/mpt/nodeStore.ts";
@@ -29,12 +30,37 @@ class PreloadedCommon extends Common {
   }
 }
 
-/** A Cancun `Common` for `chainId` that hashes with Ore's keccak. */
+/**
+ * `ecrecover` remembering its last `size` answers. A sequencer recovers each transaction's
+ * sender when the pool admits it and again when it builds the block (a fresh decode); signature
+ * recovery is most of an ETH transfer's cost, so the second time comes from here. Failures are
+ * not remembered. The memo belongs to one `Common`, hence to one engine.
+ */
+export function memoEcrecover(
+  size = 16_384,
+): NonNullable<ConstructorParameters<typeof Common>[0]["customCrypto"]>["ecrecover"] {
+  const memo = new Map<string, Uint8Array>();
+  return (msgHash, v, r, s, chainId) => {
+    const key = `${bin(msgHash)}${String.fromCharCode(r.length)}${bin(r)}${String.fromCharCode(s.length)}${bin(s)}:${v}:${chainId ?? ""}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const pub = ecrecover(msgHash, v, r, s, chainId);
+    if (memo.size >= size) memo.delete(memo.keys().next().value!);
+    memo.set(key, pub);
+    return pub;
+  };
+}
+
+function bin(b: Uint8Array): string {
+  return String.fromCharCode.apply(null, b as unknown as number[]);
+}
+
+/** A Cancun `Common` for `chainId` that hashes with Ore's keccak and memoises `ecrecover`. */
 export function oreCommon(chainId: bigint): Common {
   const common = new PreloadedCommon({
     chain: { ...Mainnet, chainId: Number(chainId), name: "ore" },
     hardfork: Hardfork.Cancun,
-    customCrypto: { keccak256 },
+    customCrypto: { keccak256, ecrecover: memoEcrecover() },
   });
   for (const p of PRELOADED) Common.prototype.updateParams.call(common, p);
   return common;
