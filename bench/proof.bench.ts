@@ -79,9 +79,9 @@ for (let i = 0; i < steps; i++) {
 }
 const inner = (n: WitnessNode): number => ("value" in n ? 0 : 1 + inner(n.left) + inner(n.right));
 for (let i = 0; i < steps; i += Math.max(1, Math.floor(steps / 2000))) {
-  maxInner = Math.max(maxInner, inner(decodeWitness(full.witnesses[i])));
+  maxInner = Math.max(maxInner, inner(decodeWitness(full.witnesses[i]).tree));
 }
-maxInner = Math.max(maxInner, inner(decodeWitness(full.witnesses[maxLeavesStep])));
+maxInner = Math.max(maxInner, inner(decodeWitness(full.witnesses[maxLeavesStep]).tree));
 const [, tVerify] = time(() => {
   for (let i = 0; i < steps; i++) {
     const v = verifyStep(full.roots[i], full.witnesses[i], full.roots[i + 1]);

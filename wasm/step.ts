@@ -14,11 +14,13 @@ export interface StepExports {
   readonly WIT_PTR: WebAssembly.Global;
   readonly WIT_BYTES: WebAssembly.Global;
   readonly STATE_VERSION: WebAssembly.Global;
+  readonly MISS_PTR: WebAssembly.Global;
   reset(generator: number): void;
   setLeaf(g: bigint): void;
   zeroAt(g: bigint, h: number): void;
   getLeaf(g: bigint): void;
   root(): void;
+  addPreimage(len: number): void;
   step(): void;
   packWitness(): number;
   loadWitness(len: number): void;

@@ -17,6 +17,21 @@ export class InvalidWitnessError extends ProofError {
   override name = "InvalidWitnessError";
 }
 
+/**
+ * The generator's step needs a keccak preimage (an MPT node or code) that its preimage source
+ * does not have; `hash` names it.
+ */
+export class MissingPreimageError extends ProofError {
+  override name = "MissingPreimageError";
+  constructor(
+    message: string,
+    readonly hash: Uint8Array,
+    options?: ConstructorParameters<typeof ProofError>[1],
+  ) {
+    super(message, options);
+  }
+}
+
 /** The machine does not implement this opcode or phase yet (it never guesses). */
 export class UnsupportedStepError extends ProofError {
   override name = "UnsupportedStepError";

@@ -1,22 +1,28 @@
 /**
  * Frame mode (docs/fault-proof.md §8.1): the starting state of a trace that runs one top-level
- * frame of code, with the block and transaction context it sees, from its first opcode until it
- * halts. It is what the machine can prove today, and the shape `FrameEnter` will produce.
+ * frame of code, with the block and transaction context it sees and, optionally, a world state
+ * (an MPT root whose nodes and code a {@link PreimageSource} provides), from its first opcode
+ * until it halts. It is what the machine can prove today, and the shape `FrameEnter` will produce.
  */
+import { concatBytes } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
+import { EMPTY_ROOT } from "../mpt/constants.ts";
+import { MemoryNodeStore } from "../mpt/nodeStore.ts";
+import { MerkleTrie } from "../mpt/trie.ts";
 import { chunkCode } from "./codeChunks.ts";
 import { ProofFormatError } from "./errors.ts";
 import {
+  FRAME_SHAPE,
+  frameG,
   G,
   gBlobHash,
   gBlockHash,
-  gCalldata,
-  gCode,
+  gFrame,
   MAX_CALLDATA,
   MAX_CODE_CHUNKS,
   Phase,
 } from "./layout.ts";
-import type { StepMachine } from "./machine.ts";
+import type { PreimageSource, StepMachine } from "./machine.ts";
 
 /** Block fields a frame can read. Omitted fields are zero. */
 export interface FrameBlock {
@@ -32,6 +38,23 @@ export interface FrameBlock {
   blockHashes?: ReadonlyMap<bigint, Uint8Array>;
 }
 
+/** The world state a frame runs against. */
+export interface FrameWorld {
+  /** State root (keccak MPT) when the frame starts. */
+  root: Uint8Array;
+  /** State root at the start of the transaction (SSTORE's original values); default `root`. */
+  txStartRoot?: Uint8Array;
+  /** MPT nodes and contract code by keccak hash. */
+  preimages: PreimageSource;
+}
+
+/** Addresses and storage slots warm when the frame starts (EIP-2929). */
+export interface FrameWarm {
+  addresses?: readonly Uint8Array[];
+  /** `[address, 32-byte slot]` pairs. */
+  slots?: readonly (readonly [Uint8Array, Uint8Array])[];
+}
+
 /** What to run: code and its call context. Omitted fields are zero or empty. */
 export interface FrameRequest {
   code: Uint8Array;
@@ -40,10 +63,14 @@ export interface FrameRequest {
   caller?: Uint8Array;
   address?: Uint8Array;
   value?: bigint;
+  isStatic?: boolean;
   origin?: Uint8Array;
   gasPrice?: bigint;
   blobHashes?: readonly Uint8Array[];
   block?: FrameBlock;
+  /** Default: the empty state (every account absent). */
+  world?: FrameWorld;
+  warm?: FrameWarm;
 }
 
 function addressWord(a: Uint8Array | undefined, name: string): Uint8Array {
@@ -58,6 +85,29 @@ function word(b: Uint8Array | undefined, name: string): Uint8Array {
   if (b === undefined) return new Uint8Array(32);
   if (b.length !== 32) throw new ProofFormatError(`${name}: expected 32 bytes, found ${b.length}`);
   return b;
+}
+
+/**
+ * The access-set tries of `warm` (§5.2: key `keccak(address)` resp. `keccak(address ‖ slot)`,
+ * value `0x01`), with their nodes in `store`.
+ */
+export function warmSetRoots(
+  warm: FrameWarm | undefined,
+  store: MemoryNodeStore,
+): { addresses: Uint8Array; slots: Uint8Array } {
+  const one = new Uint8Array([1]);
+  const addresses = new MerkleTrie(store, { secure: true });
+  const slots = new MerkleTrie(store, { secure: true });
+  for (const [i, a] of (warm?.addresses ?? []).entries()) {
+    if (a.length !== 20) throw new ProofFormatError(`warm.addresses[${i}]: expected 20 bytes`);
+    addresses.put(a, one);
+  }
+  for (const [i, [a, s]] of (warm?.slots ?? []).entries()) {
+    if (a.length !== 20 || s.length !== 32)
+      throw new ProofFormatError(`warm.slots[${i}]: expected 20 + 32 bytes`);
+    slots.put(concatBytes(a, s), one);
+  }
+  return { addresses: addresses.commit(), slots: slots.commit() };
 }
 
 /** Writes the frame-mode starting state for `req` into `m` (which is emptied first). */
@@ -96,17 +146,32 @@ export function writeFrameState(m: StepMachine, req: FrameRequest): void {
   for (const [i, h] of blobs.entries()) m.setLeaf(gBlobHash(BigInt(i)), word(h, `blobHashes[${i}]`));
   m.setU64(G.blobHashesLen, BigInt(blobs.length));
 
-  m.setU64(G.gas, req.gas);
-  for (const [i, c] of chunks.entries()) m.setLeaf(gCode(BigInt(i)), c);
-  m.setU64(G.codeLen, BigInt(req.code.length));
-  m.setLeaf(G.codeHash, keccak256(req.code));
+  const world = req.world;
+  m.setLeaf(G.worldRoot, word(world?.root ?? EMPTY_ROOT, "world.root"));
+  m.setLeaf(G.txStartWorldRoot, word(world?.txStartRoot ?? world?.root ?? EMPTY_ROOT, "world.txStartRoot"));
+  m.preimageSource = world?.preimages;
+  const sets = new MemoryNodeStore();
+  const warm = warmSetRoots(req.warm, sets);
+  for (const h of sets.hashes()) m.addPreimage(sets.get(h)!);
+  m.setLeaf(G.accessedAddresses, warm.addresses);
+  m.setLeaf(G.accessedSlots, warm.slots);
+  m.setLeaf(G.transientRoot, EMPTY_ROOT);
+
+  m.setU64(G.depth, 0n);
+  m.setShape(FRAME_SHAPE, gFrame(0n));
+  const f = frameG(0n);
+  m.setU64(f.gas, req.gas);
+  for (const [i, c] of chunks.entries()) m.setLeaf(f.code(BigInt(i)), c);
+  m.setU64(f.codeLen, BigInt(req.code.length));
+  m.setLeaf(f.codeHash, keccak256(req.code));
   for (let j = 0; j * 32 < calldata.length; j++) {
     const c = new Uint8Array(32);
     c.set(calldata.subarray(j * 32, j * 32 + 32));
-    m.setLeaf(gCalldata(BigInt(j)), c);
+    m.setLeaf(f.calldata(BigInt(j)), c);
   }
-  m.setU64(G.calldataLen, BigInt(calldata.length));
-  m.setLeaf(G.caller, addressWord(req.caller, "caller"));
-  m.setLeaf(G.address, addressWord(req.address, "address"));
-  m.setWord(G.value, req.value ?? 0n);
+  m.setU64(f.calldataLen, BigInt(calldata.length));
+  m.setLeaf(f.caller, addressWord(req.caller, "caller"));
+  m.setLeaf(f.address, addressWord(req.address, "address"));
+  m.setWord(f.value, req.value ?? 0n);
+  m.setU64(f.isStatic, req.isStatic ? 1n : 0n);
 }

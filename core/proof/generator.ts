@@ -5,7 +5,7 @@
  */
 import { ProofFormatError } from "./errors.ts";
 import { type FrameRequest, writeFrameState } from "./frameState.ts";
-import { G, gMem, Phase } from "./layout.ts";
+import { frameG, G, Phase } from "./layout.ts";
 import { StepMachine } from "./machine.ts";
 
 /** How the top frame ended (read from `tx` after the trace). */
@@ -45,7 +45,7 @@ export function readResult(m: StepMachine): FrameResult {
   const output = new Uint8Array(Number(size));
   for (let i = 0n; i < size; ) {
     const p = off + i;
-    const w = m.getLeaf(gMem(p >> 5n));
+    const w = m.getLeaf(frameG(0n).mem(p >> 5n));
     const s = Number(p & 31n);
     const take = Math.min(32 - s, Number(size - i));
     output.set(w.subarray(s, s + take), Number(i));

@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
+import { EMPTY_ROOT } from "../mpt/constants.ts";
 import { seededRandom } from "../mpt/testing.ts";
 import { chunkCode } from "./codeChunks.ts";
 import { fakeBlockHash, referenceBlock } from "./evmReference.ts";
@@ -23,14 +24,15 @@ const H = (a: Uint8Array, b: Uint8Array): Uint8Array => {
 };
 for (let h = 1; h <= 64; h++) Z.push(H(Z[h - 1], Z[h - 1]));
 
-function merkleize(chunks: readonly Uint8Array[], depth: number): Uint8Array {
+/** Merkleizes `chunks` padded to 2^depth with elements of value Z[pad]. */
+function merkleize(chunks: readonly Uint8Array[], depth: number, pad = 0): Uint8Array {
   let level = [...chunks];
   for (let d = 0; d < depth; d++) {
     const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(H(level[i], level[i + 1] ?? Z[d]));
+    for (let i = 0; i < level.length; i += 2) next.push(H(level[i], level[i + 1] ?? Z[pad + d]));
     level = next;
   }
-  return level[0] ?? Z[depth];
+  return level[0] ?? Z[pad + depth];
 }
 const u64 = (v: bigint): Uint8Array => {
   const c = new Uint8Array(32);
@@ -91,7 +93,10 @@ function specRoot(req: FrameRequest): Uint8Array {
     u64(0n),
     u64(0n),
     list([...blobs], 4, blobs.length),
-    ...Array.from({ length: 7 }, () => zero),
+    zero, // isDeposit
+    zero, // mint
+    EMPTY_ROOT, // startWorldRoot: the empty world
+    ...Array.from({ length: 4 }, () => zero),
   ]);
   const calldata = req.calldata ?? new Uint8Array(0);
   const code = container([
@@ -114,7 +119,7 @@ function specRoot(req: FrameRequest): Uint8Array {
     word(req.value ?? 0n),
     u64(0n), // kind
     u64(0n), // isStatic
-    u64(0n), // depth
+    zero, // reserved
     container(Array.from({ length: 8 }, () => zero)), // snapshot
     container(Array.from({ length: 4 }, () => zero)), // ret
     op,
@@ -124,18 +129,29 @@ function specRoot(req: FrameRequest): Uint8Array {
     block,
     zero, // inputs (not yet used)
     tx,
-    frame,
-    list([], 10, 0), // callStack
-    zero, // worldRoot
-    container([zero, zero]), // accessed
-    zero, // transientRoot
+    merkleize([frame], 10, 50), // frames: frame 0, the rest unused (Z[50])
+    u64(0n), // depth
+    EMPTY_ROOT, // worldRoot: the empty world
+    container([EMPTY_ROOT, EMPTY_ROOT]), // accessed: no warm address or slot
+    EMPTY_ROOT, // transientRoot
     zero, // refund
     zero, // logs
     zero, // receipts
     zero, // selfdestructs
     zero, // created
     zero, // blockGasUsed
-    merkleize([], 4), // scratch
+    container([
+      ...Array.from({ length: 7 }, () => zero),
+      merkleize([], 2), // walk.value
+      zero,
+      zero,
+      zero,
+      merkleize([], 3), // walk.carry
+      merkleize([], 7), // walk.pathHash
+      merkleize([], 7), // walk.pathDepth
+      zero,
+      zero,
+    ]), // walk
   ]);
 }
 
@@ -160,9 +176,22 @@ describe("step-state layout", () => {
     }
   });
 
-  test("the empty-code state root is stable (a test vector for other implementations)", () => {
+  test("the doc's test vectors (for other implementations)", () => {
     const m = new StepMachine("verifier");
-    writeFrameState(m, { code: new Uint8Array(0), gas: 0n });
-    expect(toHex(m.root())).toBe(toHex(specRoot({ code: new Uint8Array(0), gas: 0n })));
+    const vectors: [FrameRequest, `0x${string}`][] = [
+      [
+        { code: new Uint8Array(0), gas: 0n },
+        "0x8f2fd467dbbdc4460d9d141d213ec682a6400ecf202c54dc3160c070b176fc99",
+      ],
+      [
+        { code: new Uint8Array([0x60, 1, 0]), gas: 100n },
+        "0x59b18696ed04a827eeae4acd6af0061e726623c755cb34e32e2f81487d37935a",
+      ],
+    ];
+    for (const [req, want] of vectors) {
+      writeFrameState(m, req);
+      expect(toHex(m.root())).toBe(want);
+      expect(toHex(specRoot(req))).toBe(want);
+    }
   });
 });

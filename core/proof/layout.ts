@@ -1,12 +1,13 @@
 /**
  * The step state's layout as the host sees it (docs/fault-proof.md §2): generalized indices of
- * the fields the frame-mode builder and the result reader use, the phase and status values, and
- * the shape of the empty state. The WASM machine has its own copy of the gindices
- * (`wasm/assembly/step/state.ts`); `layout.test.ts` checks the two agree through the machine.
+ * the fields the state builders and the result readers use, the phase and status values, and
+ * the shapes of the empty state and of a fresh frame. The WASM machine has its own copy of the
+ * gindices (`wasm/assembly/step/state.ts`); `layout.test.ts` checks the two agree through the
+ * machine's roots.
  */
 
 /** Step-state layout version (the doc's `STATE_VERSION`). */
-export const STATE_VERSION = 0;
+export const STATE_VERSION = 1;
 
 /** Phases (§3). */
 export const Phase = {
@@ -24,9 +25,18 @@ export const Phase = {
 /** `tx.status` values (§2, TxContext). */
 export const TxStatus = { Running: 0, Success: 1, Reverted: 2, Exceptional: 3 } as const;
 
-/** Gindex of a top-level field. */
+/** `walk.mode` values (§5.1). */
+export const WalkMode = { Idle: 0, Get: 1, Put: 2, Ascend: 3 } as const;
+
+/** Gindex of a field outside the frames. */
 export const G = {
   phase: 16n,
+  depth: 21n,
+  worldRoot: 22n,
+  accessedAddresses: 46n,
+  accessedSlots: 47n,
+  transientRoot: 24n,
+  refund: 25n,
   // BlockContext
   number: 272n,
   timestamp: 273n,
@@ -47,37 +57,61 @@ export const G = {
   txOutOffset: 310n,
   txOutSize: 311n,
   blobHashesLen: 625n,
-  // Frame (current)
-  pc: 320n,
-  gas: 321n,
-  stackLen: 645n,
-  memLen: 647n,
-  calldataLen: 649n,
-  returnDataLen: 651n,
-  codeLen: 1305n,
-  codeHash: 1306n,
-  caller: 327n,
-  address: 328n,
-  value: 329n,
-  isStatic: 331n,
-  depth: 332n,
-  cursor: 5360n,
+  txStartWorldRoot: 315n,
+  // Walk
+  walkMode: 496n,
+  walkRoot: 497n,
+  walkKey: 498n,
+  walkDepth: 499n,
+  walkRef: 500n,
+  walkLevel: 501n,
+  walkValueLen: 502n,
+  walkFound: 504n,
 } as const;
 
 /** Gindex of the block hash slot for block `m` (`m mod 256`). */
 export const gBlockHash = (m: bigint): bigint => (280n << 8n) | (m & 255n);
 /** Gindex of blob hash `i`. */
 export const gBlobHash = (i: bigint): bigint => (624n << 4n) | i;
-/** Gindex of stack item `i` (from the bottom). */
-export const gStack = (i: bigint): bigint => (644n << 10n) | i;
-/** Gindex of memory word `j`. */
-export const gMem = (j: bigint): bigint => (646n << 20n) | j;
-/** Gindex of calldata chunk `j`. */
-export const gCalldata = (j: bigint): bigint => (648n << 16n) | j;
-/** Gindex of return-data chunk `j`. */
-export const gReturnData = (j: bigint): bigint => (650n << 20n) | j;
-/** Gindex of code chunk `i`. */
-export const gCode = (i: bigint): bigint => (1304n << 11n) | i;
+/** Gindex of chunk `i` of the walk's value. */
+export const gWalkValue = (i: bigint): bigint => (503n << 2n) | i;
+
+/** Gindex of frame `d`'s root (element `d` of `frames`, a `Vector[Frame, 1024]` at gindex 20). */
+export const gFrame = (d: bigint): bigint => (20n << 10n) | d;
+
+/** Gindices of frame `d`'s fields (§2, `Frame`). */
+export function frameG(d = 0n) {
+  const f = gFrame(d) << 4n;
+  const op = (f + 15n) << 4n;
+  const code = (f + 6n) << 2n;
+  return {
+    pc: f,
+    gas: f + 1n,
+    stackLen: ((f + 2n) << 1n) + 1n,
+    memLen: ((f + 3n) << 1n) + 1n,
+    calldataLen: ((f + 4n) << 1n) + 1n,
+    returnDataLen: ((f + 5n) << 1n) + 1n,
+    codeLen: code + 1n,
+    codeHash: code + 2n,
+    caller: f + 7n,
+    address: f + 8n,
+    value: f + 9n,
+    kind: f + 10n,
+    isStatic: f + 11n,
+    cursor: op,
+    stage: op + 2n,
+    /** Gindex of stack item `i` (from the bottom). */
+    stack: (i: bigint): bigint => (((f + 2n) << 1n) << 10n) | i,
+    /** Gindex of memory word `j`. */
+    mem: (j: bigint): bigint => (((f + 3n) << 1n) << 20n) | j,
+    /** Gindex of calldata chunk `j`. */
+    calldata: (j: bigint): bigint => (((f + 4n) << 1n) << 16n) | j,
+    /** Gindex of return-data chunk `j`. */
+    returnData: (j: bigint): bigint => (((f + 5n) << 1n) << 20n) | j,
+    /** Gindex of code chunk `i`. */
+    code: (i: bigint): bigint => (code << 11n) | i,
+  };
+}
 
 /** Most code chunks a frame holds (2048 x 31 bytes). */
 export const MAX_CODE_CHUNKS = 2048;
@@ -85,53 +119,69 @@ export const MAX_CODE_CHUNKS = 2048;
 export const MAX_CALLDATA = 1 << 21;
 
 /**
- * The empty state's shape: `[gindex, height]` of every uniform all-zero subtree (vectors and
- * the data half of lists). A list's root is `H(data, length)`, so a list is opened into its
- * two halves (`LISTS`) and only its data half is uniform. Every other position down to the field
- * leaves is a zero chunk. Building the empty state = placing `zero(h)` at each of these and the
- * zero chunk at every leaf of {@link zeroLeaves}.
+ * The shape of a part of the state: a single chunk, an all-zero subtree of a height (vectors of
+ * chunks, containers of chunks only), a list or byte string (`H(data, length)`: its data an
+ * all-zero subtree, its length a chunk), or a container of shapes.
  */
-export const ZERO_SUBTREES: readonly (readonly [bigint, number])[] = [
-  [280n, 8], // block.blockHashes: Vector[Word, 256]
-  [624n, 4], // tx.blobHashes data: List[Word, 16]
-  [644n, 10], // frame.stack data: List[Word, 1024]
-  [646n, 20], // frame.memory data: Bytes[2^25]
-  [648n, 16], // frame.calldata data: Bytes[2^21]
-  [650n, 20], // frame.returnData data: Bytes[2^25]
-  [333n, 3], // frame.snapshot: 8 chunks
-  [334n, 2], // frame.ret: 4 chunks
-  [1304n, 11], // frame.code.chunks: Vector[Chunk, 2048]
-  [5361n, 3], // frame.op.sponge: Vector[Word, 8]
-  [42n, 10], // callStack data: List[Frame, 1024]
-  [23n, 1], // accessed: {addresses, slots}
-  [31n, 4], // scratch: Vector[Word, 16]
-];
+export type Shape = { leaf: true } | { zero: number } | { list: number } | { container: readonly Shape[] };
 
-/** Composite nodes of the empty state and their number of children slots (containers, lists). */
-const COMPOSITES = new Map<bigint, number>([
-  [17n, 16], // block
-  [19n, 16], // tx
-  [20n, 16], // frame
-  [326n, 4], // frame.code
-  [335n, 16], // frame.op
-  [312n, 2], // tx.blobHashes (data, length)
-  [322n, 2], // frame.stack
-  [323n, 2], // frame.memory
-  [324n, 2], // frame.calldata
-  [325n, 2], // frame.returnData
-  [21n, 2], // callStack
-]);
+const leaf: Shape = { leaf: true };
+const leaves = (n: number): Shape[] => Array.from({ length: n }, () => leaf);
 
-/** Gindices of the single-chunk leaves of the empty state (all zero). */
-export function zeroLeaves(): bigint[] {
-  const out: bigint[] = [];
-  const uniform = new Set(ZERO_SUBTREES.map(([g]) => g));
-  const walk = (g: bigint): void => {
-    const n = COMPOSITES.get(g);
-    if (n !== undefined) {
-      for (let i = 0n; i < BigInt(n); i++) walk(g * BigInt(n) + i);
-    } else if (!uniform.has(g)) out.push(g);
+/** A fresh frame (§2, `Frame`): every field zero, lists and byte strings empty. */
+export const FRAME_SHAPE: Shape = {
+  container: [
+    leaf, // pc
+    leaf, // gas
+    { list: 10 }, // stack
+    { list: 20 }, // memory
+    { list: 16 }, // calldata
+    { list: 20 }, // returnData
+    { container: [{ zero: 11 }, leaf, leaf, leaf] }, // code
+    ...leaves(6), // caller, address, value, kind, isStatic, reserved
+    { zero: 3 }, // snapshot: 8 chunks
+    { zero: 2 }, // ret: 4 chunks
+    { container: [leaf, { zero: 3 }, ...leaves(14)] }, // op
+  ],
+};
+
+/** The empty step state (§2): every field zero; no frame in use (`frames` all-zero, height 60). */
+export const STATE_SHAPE: Shape = {
+  container: [
+    leaf, // phase
+    { container: [...leaves(8), { zero: 8 }, ...leaves(7)] }, // block
+    leaf, // inputs
+    { container: [...leaves(8), { list: 4 }, ...leaves(7)] }, // tx
+    { zero: 60 }, // frames
+    leaf, // depth
+    leaf, // worldRoot
+    { zero: 1 }, // accessed: {addresses, slots}
+    ...leaves(7), // transientRoot, refund, logs, receipts, selfdestructs, created, blockGasUsed
+    {
+      container: [...leaves(7), { zero: 2 }, ...leaves(3), { zero: 3 }, { zero: 7 }, { zero: 7 }, leaf, leaf],
+    }, // walk
+  ],
+};
+
+/**
+ * The writes that give the subtree at gindex `g` the shape `s`: `[gindex, height]` of each
+ * all-zero subtree and the gindex of each zero chunk.
+ */
+export function shapeWrites(s: Shape, g: bigint): { zeros: [bigint, number][]; leaves: bigint[] } {
+  const zeros: [bigint, number][] = [];
+  const chunks: bigint[] = [];
+  const walk = (s: Shape, g: bigint): void => {
+    if ("leaf" in s) chunks.push(g);
+    else if ("zero" in s) zeros.push([g, s.zero]);
+    else if ("list" in s) {
+      zeros.push([g * 2n, s.list]);
+      chunks.push(g * 2n + 1n);
+    } else {
+      const n = s.container.length;
+      const d = BigInt(Math.ceil(Math.log2(n)));
+      for (const [i, f] of s.container.entries()) walk(f, (g << d) + BigInt(i));
+    }
   };
-  for (let i = 16n; i < 32n; i++) walk(i);
-  return out;
+  walk(s, g);
+  return { zeros, leaves: chunks };
 }

@@ -5,8 +5,15 @@
  * `errors.ts`; a machine that trapped in generator mode must be rebuilt (`empty()`).
  */
 import { createStepWasm, type StepWasm } from "../../wasm/step.ts";
-import { InvalidWitnessError, MachineError, type ProofError, UnsupportedStepError } from "./errors.ts";
-import { Phase, ZERO_SUBTREES, zeroLeaves } from "./layout.ts";
+import { toHex } from "../bytes.ts";
+import {
+  InvalidWitnessError,
+  MachineError,
+  MissingPreimageError,
+  type ProofError,
+  UnsupportedStepError,
+} from "./errors.ts";
+import { Phase, type Shape, STATE_SHAPE, shapeWrites } from "./layout.ts";
 
 const PHASE_NAMES = Object.fromEntries(Object.entries(Phase).map(([k, v]) => [v, k]));
 
@@ -20,30 +27,62 @@ const ERR = {
   witnessFull: 6,
   overlap: 7,
   badState: 8,
+  missingPreimage: 9,
+  fetchAfterWrite: 10,
+  badNode: 11,
 } as const;
 
-const EMPTY_LEAVES = zeroLeaves();
 const ZERO_CHUNK = new Uint8Array(32);
+const EMPTY_STATE = shapeWrites(STATE_SHAPE, 1n);
+
+/**
+ * Where a generator finds the keccak preimages (MPT nodes, code) its steps need: by hash,
+ * `undefined` when unknown (the step then fails with {@link MissingPreimageError}).
+ */
+export type PreimageSource = (hash: Uint8Array) => Uint8Array | undefined;
 
 /** One step machine (one WASM instance, one state tree). */
 export class StepMachine {
   readonly wasm: StepWasm;
   /** Generator mode: complete tree, accesses logged. */
   readonly generator: boolean;
+  /** Verifier mode: the tree and preimages come from one witness at a time. */
+  readonly verifier: boolean;
+  /** Where missing preimages are looked up (generator and lazy modes). */
+  preimageSource: PreimageSource | undefined;
 
   constructor(mode: "generator" | "verifier" | "lazy") {
     this.wasm = createStepWasm();
     // Lazy mode is a generator that logs nothing (no witnesses), only roots on request.
     this.generator = mode === "generator";
+    this.verifier = mode === "verifier";
     this.wasm.exports.reset(this.generator ? 1 : 0);
   }
 
-  /** Resets the tree to the empty step state (§2: every field zero). */
+  /** Resets the tree to the empty step state (§2: every field zero) and drops all preimages. */
   empty(): void {
+    this.call(() => this.wasm.exports.reset(this.generator ? 1 : 0));
+    this.writeShape(EMPTY_STATE);
+  }
+
+  /** Gives the subtree at gindex `g` the shape `s` (all zero; not logged). */
+  setShape(s: Shape, g: bigint): void {
+    this.writeShape(shapeWrites(s, g));
+  }
+
+  private writeShape(w: { zeros: [bigint, number][]; leaves: bigint[] }): void {
     const ex = this.wasm.exports;
-    this.call(() => ex.reset(this.generator ? 1 : 0));
-    for (const [g, h] of ZERO_SUBTREES) this.call(() => ex.zeroAt(g, h));
-    for (const g of EMPTY_LEAVES) this.setLeaf(g, ZERO_CHUNK);
+    for (const [g, h] of w.zeros) this.call(() => ex.zeroAt(g, h));
+    for (const g of w.leaves) this.setLeaf(g, ZERO_CHUNK);
+  }
+
+  /** Adds a keccak preimage (an MPT node or contract code, at most 24,576 bytes). */
+  addPreimage(bytes: Uint8Array): void {
+    if (bytes.length === 0 || bytes.length > 24576) {
+      throw new MachineError(`preimage must be 1..24576 bytes, found ${bytes.length}`);
+    }
+    this.wasm.bytes().set(bytes, this.wasm.ioPtr);
+    this.call(() => this.wasm.exports.addPreimage(bytes.length));
   }
 
   /** Writes a 32-byte chunk at gindex `g` (building a state; not logged). */
@@ -86,9 +125,22 @@ export class StepMachine {
     return this.wasm.bytes().slice(p, p + 32);
   }
 
-  /** Executes one step; `index` only labels errors. */
+  /**
+   * Executes one step; `index` only labels errors. Outside verifier mode, a preimage the step
+   * misses is asked of `preimageSource` and the step run again (it wrote nothing before).
+   */
   step(index = -1): void {
-    this.call(() => this.wasm.exports.step(), index);
+    for (let tries = 0; ; tries++) {
+      try {
+        this.call(() => this.wasm.exports.step(), index);
+        return;
+      } catch (e) {
+        if (!(e instanceof MissingPreimageError) || this.verifier || tries >= 8) throw e;
+        const bytes = this.preimageSource?.(e.hash);
+        if (bytes === undefined) throw e;
+        this.addPreimage(bytes);
+      }
+    }
   }
 
   /** The last step's witness bytes (generator mode). */
@@ -160,6 +212,27 @@ export class StepMachine {
           details,
           cause,
         });
+      case ERR.missingPreimage: {
+        const p = this.wasm.exports.MISS_PTR.value as number;
+        const hash = this.wasm.bytes().slice(p, p + 32);
+        if (this.verifier) {
+          return new InvalidWitnessError(`invalid witness: missing preimage ${toHex(hash)}${at}`, {
+            details,
+            cause,
+          });
+        }
+        return new MissingPreimageError(`missing preimage ${toHex(hash)}${at}`, hash, { details, cause });
+      }
+      case ERR.fetchAfterWrite:
+        return new MachineError(`step fetched a preimage after writing the tree${at}`, { details, cause });
+      case ERR.badNode:
+        if (this.verifier) {
+          return new InvalidWitnessError(`invalid witness: malformed MPT node reached${at}`, {
+            details,
+            cause,
+          });
+        }
+        return new MachineError(`malformed MPT node reached${at} (byte ${arg})`, { details, cause });
       case ERR.badState:
         return new InvalidWitnessError(
           `invalid witness: state holds an impossible value at gindex ${arg}${at}`,

@@ -12,7 +12,7 @@ import { fakeBlockHash, type OpState, referenceBlock, runReference } from "./evm
 import type { FrameRequest } from "./frameState.ts";
 import { writeFrameState } from "./frameState.ts";
 import { readResult } from "./generator.ts";
-import { G, gMem, gStack, Phase } from "./layout.ts";
+import { frameG, G, Phase } from "./layout.ts";
 import { StepMachine } from "./machine.ts";
 import { randomProgram } from "./randomProgram.ts";
 import { verifyStep } from "./verifier.ts";
@@ -49,18 +49,19 @@ function runMachine(req: FrameRequest, opts: { memory?: boolean; verify?: boolea
   let root = m.root();
   let steps = 0;
   let maxWitness = 0;
+  const f = frameG(0n);
   while (m.getU64(G.phase) === BigInt(Phase.Exec)) {
-    if (m.getU64(G.cursor) === 0n) {
-      const n = Number(m.getU64(G.stackLen));
+    if (m.getU64(f.cursor) === 0n) {
+      const n = Number(m.getU64(f.stackLen));
       const stack: bigint[] = [];
-      for (let i = 0; i < n; i++) stack.push(BigInt(bytesToHex(m.getLeaf(gStack(BigInt(i))))));
-      const msize = Number(m.getU64(G.memLen));
+      for (let i = 0; i < n; i++) stack.push(BigInt(bytesToHex(m.getLeaf(f.stack(BigInt(i))))));
+      const msize = Number(m.getU64(f.memLen));
       let memory: Uint8Array | undefined;
       if (opts.memory) {
         memory = new Uint8Array(msize);
-        for (let j = 0; j * 32 < msize; j++) memory.set(m.getLeaf(gMem(BigInt(j))), j * 32);
+        for (let j = 0; j * 32 < msize; j++) memory.set(m.getLeaf(f.mem(BigInt(j))), j * 32);
       }
-      ops.push({ pc: Number(m.getU64(G.pc)), gasLeft: m.getU64(G.gas), stack, msize, memory });
+      ops.push({ pc: Number(m.getU64(f.pc)), gasLeft: m.getU64(f.gas), stack, msize, memory });
     }
     m.step(steps);
     const post = m.root();

@@ -43,9 +43,10 @@ describe("verifyStep", () => {
 
   test("the JS codec reads every witness, hashes it to the pre-root and re-encodes it byte for byte", () => {
     for (let i = 0; i < steps; i++) {
-      const t = decodeWitness(trace.witnesses[i]);
+      const w = decodeWitness(trace.witnesses[i]);
+      const t = w.tree;
       expect(witnessRoot(t)).toEqual(trace.roots[i]);
-      expect(encodeWitness(t)).toEqual(trace.witnesses[i]);
+      expect(encodeWitness(w)).toEqual(trace.witnesses[i]);
       // Every accessed gindex is a terminal or has one below it.
       const terms = terminalGindices(t);
       for (const g of trace.access[i]) {
@@ -73,8 +74,7 @@ describe("verifyStep", () => {
     const rand = seededRandom(11);
     for (let k = 0; k < 200; k++) {
       const i = Math.floor(rand() * steps);
-      const w = trace.witnesses[i].slice();
-      const t = decodeWitness(w);
+      const t = decodeWitness(trace.witnesses[i]).tree;
       // Flip one bit in a terminal value (not in a tag or the header).
       const terms: Uint8Array[] = [];
       const collect = (n: WitnessNode): void => {
@@ -86,20 +86,20 @@ describe("verifyStep", () => {
       collect(t);
       const target = terms[Math.floor(rand() * terms.length)];
       target[Math.floor(rand() * 32)] ^= 1 << Math.floor(rand() * 8);
-      const v = verifyStep(trace.roots[i], encodeWitness(t), trace.roots[i + 1]);
+      const v = verifyStep(trace.roots[i], encodeWitness({ tree: t, preimages: [] }), trace.roots[i + 1]);
       expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
     }
   });
 
   test("subtrees swapped (values at the wrong gindex) are refused", () => {
     for (let i = 0; i < steps; i += 3) {
-      const t = decodeWitness(trace.witnesses[i]);
+      const t = decodeWitness(trace.witnesses[i]).tree;
       for (const n of inners(t).slice(1, 6)) {
         const l = n.left;
         n.left = n.right;
         n.right = l;
         if (witnessRoot(n.left).toString() === witnessRoot(n.right).toString()) continue;
-        const v = verifyStep(trace.roots[i], encodeWitness(t), trace.roots[i + 1]);
+        const v = verifyStep(trace.roots[i], encodeWitness({ tree: t, preimages: [] }), trace.roots[i + 1]);
         expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
         n.right = n.left;
         n.left = l;
@@ -110,7 +110,7 @@ describe("verifyStep", () => {
   test("a pruned witness (a needed node replaced by its hash: same root) reports the missing node", () => {
     let pruned = 0;
     for (let i = 0; i < steps; i++) {
-      const t = decodeWitness(trace.witnesses[i]);
+      const t = decodeWitness(trace.witnesses[i]).tree;
       const all = inners(t);
       // Collapse the deepest inner node: its root is unchanged, but the step needs inside it.
       const victim = all[all.length - 1];
@@ -119,7 +119,7 @@ describe("verifyStep", () => {
       delete replaced.left;
       delete replaced.right;
       replaced.value = h;
-      const w = encodeWitness(t);
+      const w = encodeWitness({ tree: t, preimages: [] });
       const v = verifyStep(trace.roots[i], w, trace.roots[i + 1]);
       expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
       expect(v.ok || v.reason).toContain("missing node at gindex");
@@ -137,17 +137,19 @@ describe("verifyStep", () => {
       w.slice(0, w.length - 1),
       w.slice(0, w.length - 33),
       new Uint8Array([...w, 0]),
-      Uint8Array.from(w, (b, i) => (i === 0 ? 1 : b)),
+      Uint8Array.from(w, (b, i) => (i === 0 ? b ^ 1 : b)),
       Uint8Array.from(w, (b, i) => (i === 1 ? b + 1 : b)),
       Uint8Array.from(w, (b, i) => (i === 5 ? 2 : b)),
       (() => {
-        const deep = new Uint8Array(5 + 100);
-        deep.fill(1, 5);
+        const deep = new Uint8Array(5 + 100 + 4);
+        deep[0] = 1;
+        deep.fill(1, 5, 105);
         new DataView(deep.buffer).setUint32(1, 100, true);
         return deep;
       })(),
       (() => {
-        const leaf = new Uint8Array(5 + 33);
+        const leaf = new Uint8Array(5 + 33 + 4);
+        leaf[0] = 1;
         new DataView(leaf.buffer).setUint32(1, 33, true);
         return leaf;
       })(),
@@ -164,9 +166,10 @@ describe("verifyStep", () => {
     for (let k = 0; k < 300; k++) {
       const len = Math.floor(rand() * 400);
       const b = new Uint8Array(len).map(() => Math.floor(rand() * 256));
-      if (len > 5) {
-        b[0] = 0;
-        new DataView(b.buffer).setUint32(1, len - 5, true);
+      if (len > 9) {
+        b[0] = 1;
+        new DataView(b.buffer).setUint32(1, len - 9, true);
+        new DataView(b.buffer).setUint32(len - 4, 0, true);
         if (rand() < 0.5) b[5] = 1;
       }
       const v = verifyStep(trace.roots[0], b, trace.roots[1]);

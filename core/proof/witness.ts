@@ -1,7 +1,8 @@
 /**
- * A JS codec for the tree part of a step witness (docs/fault-proof.md §8.2), for tooling and
- * tests: decode to a partial tree, re-encode, hash, and list the gindices of its terminals.
- * The verifier itself runs in WASM; this is the second, independent reading of the format.
+ * A JS codec for step witnesses (docs/fault-proof.md §8.2), for tooling and tests: decode to a
+ * partial tree and a list of preimages, re-encode, hash, and list the gindices of the tree's
+ * terminals. The verifier itself runs in WASM; this is the second, independent reading of the
+ * format.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { InvalidWitnessError } from "./errors.ts";
@@ -9,27 +10,36 @@ import { InvalidWitnessError } from "./errors.ts";
 /** A node of a witness tree: a terminal 32-byte value, or an inner node with two children. */
 export type WitnessNode = { value: Uint8Array } | { left: WitnessNode; right: WitnessNode };
 
+/** A decoded witness: the partial state tree and the keccak preimages (MPT nodes, code). */
+export interface Witness {
+  tree: WitnessNode;
+  preimages: Uint8Array[];
+}
+
 /** Witness format version this codec reads and writes. */
-export const WITNESS_VERSION = 0;
+export const WITNESS_VERSION = 1;
+/** Most preimages in one witness, and the largest one (EIP-170's code size). */
+export const MAX_WITNESS_PREIMAGES = 4;
+export const MAX_PREIMAGE = 24576;
 
 /** Decodes witness bytes; throws {@link InvalidWitnessError} on any malformation. */
-export function decodeWitness(bytes: Uint8Array): WitnessNode {
-  if (bytes.length < 5) throw new InvalidWitnessError(`invalid witness: ${bytes.length} bytes < header 5`);
+export function decodeWitness(bytes: Uint8Array): Witness {
+  if (bytes.length < 9) throw new InvalidWitnessError(`invalid witness: ${bytes.length} bytes < minimum 9`);
   if (bytes[0] !== WITNESS_VERSION)
-    throw new InvalidWitnessError(`invalid witness: version ${bytes[0]} != 0`);
-  const treeLen = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0, true);
-  if (treeLen !== bytes.length - 5) {
-    throw new InvalidWitnessError(
-      `invalid witness: tree length ${treeLen} != ${bytes.length - 5} bytes present`,
-    );
+    throw new InvalidWitnessError(`invalid witness: version ${bytes[0]} != ${WITNESS_VERSION}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const treeLen = view.getUint32(1, true);
+  if (treeLen > bytes.length - 9) {
+    throw new InvalidWitnessError(`invalid witness: tree length ${treeLen} leaves no preimage section`);
   }
+  const treeEnd = 5 + treeLen;
   let pos = 5;
   const node = (depth: number): WitnessNode => {
     if (depth > 64) throw new InvalidWitnessError(`invalid witness: deeper than 64 at byte ${pos}`);
-    if (pos >= bytes.length) throw new InvalidWitnessError(`invalid witness: truncated at byte ${pos}`);
+    if (pos >= treeEnd) throw new InvalidWitnessError(`invalid witness: truncated at byte ${pos}`);
     const tag = bytes[pos++];
     if (tag === 0) {
-      if (pos + 32 > bytes.length) throw new InvalidWitnessError(`invalid witness: truncated at byte ${pos}`);
+      if (pos + 32 > treeEnd) throw new InvalidWitnessError(`invalid witness: truncated at byte ${pos}`);
       const value = bytes.slice(pos, pos + 32);
       pos += 32;
       return { value };
@@ -41,14 +51,31 @@ export function decodeWitness(bytes: Uint8Array): WitnessNode {
     throw new InvalidWitnessError(`invalid witness: unknown tag ${tag} at byte ${pos - 1}`);
   };
   const root = node(0);
+  if (pos !== treeEnd) throw new InvalidWitnessError(`invalid witness: ${treeEnd - pos} trailing tree bytes`);
+  if ("value" in root) throw new InvalidWitnessError("invalid witness: the root is not an inner node");
+  const count = view.getUint32(pos, true);
+  pos += 4;
+  if (count > MAX_WITNESS_PREIMAGES) {
+    throw new InvalidWitnessError(`invalid witness: ${count} preimages > limit ${MAX_WITNESS_PREIMAGES}`);
+  }
+  const preimages: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    if (pos + 4 > bytes.length) throw new InvalidWitnessError(`invalid witness: truncated at byte ${pos}`);
+    const len = view.getUint32(pos, true);
+    if (len === 0 || len > MAX_PREIMAGE || len > bytes.length - pos - 4) {
+      throw new InvalidWitnessError(`invalid witness: preimage ${i} of ${len} bytes at byte ${pos}`);
+    }
+    preimages.push(bytes.slice(pos + 4, pos + 4 + len));
+    pos += 4 + len;
+  }
   if (pos !== bytes.length)
     throw new InvalidWitnessError(`invalid witness: ${bytes.length - pos} trailing bytes`);
-  if ("value" in root) throw new InvalidWitnessError("invalid witness: the root is not an inner node");
-  return root;
+  return { tree: root, preimages };
 }
 
-/** Encodes a witness tree (the inverse of {@link decodeWitness}). */
-export function encodeWitness(root: WitnessNode): Uint8Array {
+/** Encodes a witness (the inverse of {@link decodeWitness}). */
+export function encodeWitness(w: Witness): Uint8Array {
+  const root = w.tree;
   const parts: number[] = [];
   const walk = (n: WitnessNode): void => {
     if ("value" in n) {
@@ -60,10 +87,20 @@ export function encodeWitness(root: WitnessNode): Uint8Array {
     }
   };
   walk(root);
-  const out = new Uint8Array(5 + parts.length);
+  const preLen = w.preimages.reduce((n, p) => n + 4 + p.length, 0);
+  const out = new Uint8Array(5 + parts.length + 4 + preLen);
+  const view = new DataView(out.buffer);
   out[0] = WITNESS_VERSION;
-  new DataView(out.buffer).setUint32(1, parts.length, true);
+  view.setUint32(1, parts.length, true);
   out.set(parts, 5);
+  let pos = 5 + parts.length;
+  view.setUint32(pos, w.preimages.length, true);
+  pos += 4;
+  for (const p of w.preimages) {
+    view.setUint32(pos, p.length, true);
+    out.set(p, pos + 4);
+    pos += 4 + p.length;
+  }
   return out;
 }
 

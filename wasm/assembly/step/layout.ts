@@ -14,10 +14,18 @@ export const WIT_BYTES: usize = 0x200000;
 export const LOG_PTR: usize = 0x230000;
 export const LOG_REC: usize = 48;
 export const LOG_MAX: u32 = 8192;
-/** Start of the node pool; memory grows past it on demand. */
-export const POOL_PTR: usize = 0x300000;
-/** Pages the module needs before the pool (the build's initial memory covers them). */
-export const FIXED_PAGES: i32 = 48;
+/** Per-step arena for MPT node encodings built by the walker (reset every step). */
+export const MPT_TMP: usize = 0x300000;
+export const MPT_TMP_BYTES: usize = 0x40000;
+/** Preimages (MPT nodes, code) the current step fetched: up to `FETCH_MAX` entry pointers. */
+export const FETCH_PTR: usize = 0x340000;
+export const FETCH_MAX: u32 = 8;
+/** The 32-byte hash of the preimage a step missed (`ERR_MISSING_PREIMAGE`). */
+export const MISS_PTR: usize = 0x340100;
+/** Start of the heap (state-tree nodes and the preimage table); memory grows past it on demand. */
+export const POOL_PTR: usize = 0x400000;
+/** Pages the module needs before the heap (the build's initial memory covers them). */
+export const FIXED_PAGES: i32 = 64;
 
 // Error codes (`errorCode()`); `errorArg()` carries the detail named after each.
 /** A walk met a terminal node above the gindex it needed (arg: the gindex). */
@@ -34,8 +42,14 @@ export const ERR_LOG_FULL: i32 = 5;
 export const ERR_WITNESS_FULL: i32 = 6;
 /** A step wrote a subtree and also accessed inside it (arg: the gindex): a machine bug. */
 export const ERR_OVERLAP: i32 = 7;
-/** The state holds a value the machine never writes (arg: the gindex), e.g. a bad phase value. */
+/** The state holds a value the machine never writes (arg: the gindex or 0), e.g. a bad phase. */
 export const ERR_BAD_STATE: i32 = 8;
+/** A keccak preimage (MPT node or code) the step needs is not known (hash at `MISS_PTR`). */
+export const ERR_MISSING_PREIMAGE: i32 = 9;
+/** A step fetched a preimage after writing the tree (a machine bug: retry would be unsafe). */
+export const ERR_FETCH_AFTER_WRITE: i32 = 10;
+/** An MPT node reached from the state is malformed (arg: byte offset in it). */
+export const ERR_BAD_NODE: i32 = 11;
 
 let errCode: i32 = 0;
 let errArg: u64 = 0;

@@ -1,12 +1,20 @@
 /**
  * Generalized indices of the step state's fields (docs/fault-proof.md §2) and small typed
- * accessors over the tree. Every field the machine touches is named here.
+ * accessors over the tree. Every field the machine touches is named here. Fields of the current
+ * frame depend on `depth` (frame `d` is element `d` of the `frames` vector): `setFrame` fixes
+ * them at the start of every step.
  */
 
 import { SCRATCH } from "./layout";
 import { read, write } from "./tree";
 
 export const G_PHASE: u64 = 16;
+export const G_DEPTH: u64 = 21;
+export const G_WORLD_ROOT: u64 = 22;
+export const G_ACCESSED_ADDRESSES: u64 = 46;
+export const G_ACCESSED_SLOTS: u64 = 47;
+export const G_TRANSIENT_ROOT: u64 = 24;
+export const G_REFUND: u64 = 25;
 
 // BlockContext (field k at 272 + k)
 export const G_NUMBER: u64 = 272;
@@ -29,40 +37,120 @@ export const G_TX_GASLEFT: u64 = 309;
 export const G_TX_OUTOFF: u64 = 310;
 export const G_TX_OUTSIZE: u64 = 311;
 export const G_BLOB_LEN: u64 = 625;
+export const G_TX_START_ROOT: u64 = 315;
 export function gBlobHash(i: u64): u64 {
   return ((<u64>624) << 4) | i;
 }
 
-// Frame (the current frame, field k at 320 + k)
-export const G_PC: u64 = 320;
-export const G_GAS: u64 = 321;
-export const G_STACK_LEN: u64 = 645;
+// Walk (field k at 496 + k): the MPT walker's state (§5.1)
+export const G_WALK_MODE: u64 = 496;
+export const G_WALK_ROOT: u64 = 497;
+export const G_WALK_KEY: u64 = 498;
+export const G_WALK_DEPTH: u64 = 499;
+export const G_WALK_REF: u64 = 500;
+export const G_WALK_LEVEL: u64 = 501;
+export const G_WALK_VALUE_LEN: u64 = 502;
+export function gWalkValue(i: u64): u64 {
+  return ((<u64>503) << 2) | i;
+}
+export const G_WALK_FOUND: u64 = 504;
+export const G_WALK_CARRY_KIND: u64 = 505;
+export const G_WALK_CARRY_LEN: u64 = 506;
+export function gWalkCarry(i: u64): u64 {
+  return ((<u64>507) << 3) | i;
+}
+export function gWalkPathHash(i: u64): u64 {
+  return ((<u64>508) << 7) | i;
+}
+export function gWalkPathDepth(i: u64): u64 {
+  return ((<u64>509) << 7) | i;
+}
+
+/** Gindex of frame `d`'s root (element `d` of `frames`, a `Vector[Frame, 1024]` at 20). */
+export function gFrame(d: u64): u64 {
+  return ((<u64>20) << 10) | d;
+}
+
+// The current frame's fields (set by `setFrame`).
+export let G_PC: u64 = 0;
+export let G_GAS: u64 = 0;
+export let G_STACK_LEN: u64 = 0;
+let stackData: u64 = 0;
+export let G_MEM_LEN: u64 = 0;
+let memData: u64 = 0;
+export let G_CD_LEN: u64 = 0;
+let cdData: u64 = 0;
+export let G_RD_LEN: u64 = 0;
+let rdData: u64 = 0;
+export let G_CODE_LEN: u64 = 0;
+export let G_CODE_HASH: u64 = 0;
+let codeData: u64 = 0;
+export let G_CALLER: u64 = 0;
+export let G_ADDRESS: u64 = 0;
+export let G_VALUE: u64 = 0;
+export let G_IS_STATIC: u64 = 0;
+let opBase: u64 = 0;
+export let G_CURSOR: u64 = 0;
+let spongeData: u64 = 0;
+export let G_STAGE: u64 = 0;
+export let G_OP_FLAGS: u64 = 0;
+export let G_OP_NONCE: u64 = 0;
+export let G_OP_BALANCE: u64 = 0;
+export let G_OP_STORAGE_ROOT: u64 = 0;
+export let G_OP_CODE_HASH: u64 = 0;
+export let G_OP_T0: u64 = 0;
+export let G_OP_T1: u64 = 0;
+
+/** Points the current-frame gindices at frame `d`. */
+export function setFrame(d: u64): void {
+  const f = gFrame(d) << 4;
+  G_PC = f;
+  G_GAS = f + 1;
+  stackData = (f + 2) << 1;
+  G_STACK_LEN = stackData + 1;
+  memData = (f + 3) << 1;
+  G_MEM_LEN = memData + 1;
+  cdData = (f + 4) << 1;
+  G_CD_LEN = cdData + 1;
+  rdData = (f + 5) << 1;
+  G_RD_LEN = rdData + 1;
+  codeData = (f + 6) << 2;
+  G_CODE_LEN = codeData + 1;
+  G_CODE_HASH = codeData + 2;
+  G_CALLER = f + 7;
+  G_ADDRESS = f + 8;
+  G_VALUE = f + 9;
+  G_IS_STATIC = f + 11;
+  opBase = (f + 15) << 4;
+  G_CURSOR = opBase;
+  spongeData = opBase + 1;
+  G_STAGE = opBase + 2;
+  G_OP_FLAGS = opBase + 3;
+  G_OP_NONCE = opBase + 4;
+  G_OP_BALANCE = opBase + 5;
+  G_OP_STORAGE_ROOT = opBase + 6;
+  G_OP_CODE_HASH = opBase + 7;
+  G_OP_T0 = opBase + 8;
+  G_OP_T1 = opBase + 9;
+}
+
 export function gStack(i: u64): u64 {
-  return ((<u64>644) << 10) | i;
+  return (stackData << 10) | i;
 }
-export const G_MEM_LEN: u64 = 647;
 export function gMem(j: u64): u64 {
-  return ((<u64>646) << 20) | j;
+  return (memData << 20) | j;
 }
-export const G_CD_LEN: u64 = 649;
 export function gCalldata(j: u64): u64 {
-  return ((<u64>648) << 16) | j;
+  return (cdData << 16) | j;
 }
-export const G_RD_LEN: u64 = 651;
 export function gReturndata(j: u64): u64 {
-  return ((<u64>650) << 20) | j;
+  return (rdData << 20) | j;
 }
-export const G_CODE_LEN: u64 = 1305;
 export function gCode(i: u64): u64 {
-  return ((<u64>1304) << 11) | i;
+  return (codeData << 11) | i;
 }
-export const G_CALLER: u64 = 327;
-export const G_ADDRESS: u64 = 328;
-export const G_VALUE: u64 = 329;
-export const G_DEPTH: u64 = 332;
-export const G_CURSOR: u64 = 5360;
 export function gSponge(i: u64): u64 {
-  return ((<u64>5361) << 3) | i;
+  return (spongeData << 3) | i;
 }
 
 // Phases (§3)

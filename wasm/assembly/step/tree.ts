@@ -13,6 +13,7 @@
  * open). `DIRTY` marks an inner node whose hash is stale. Index 0 is null; 1 + h is `zero(h)`.
  */
 
+import { allocUnits, heapReset, unitAt } from "./heap";
 import {
   ERR_BAD_ENCODING,
   ERR_LOG_FULL,
@@ -23,13 +24,12 @@ import {
   LOG_MAX,
   LOG_PTR,
   LOG_REC,
-  POOL_PTR,
   WIT_BYTES,
   WIT_PTR,
 } from "./layout";
+import { preimagesReset } from "./preimages";
 import { hash64 } from "./sha256";
 
-const NODE: usize = 48;
 const DIRTY: u32 = 1;
 const ZERO_LEVELS: u32 = 65;
 const FIRST_FREE: u32 = 1 + ZERO_LEVELS;
@@ -38,15 +38,16 @@ const SORT_PTR: usize = LOG_PTR + <usize>LOG_MAX * LOG_REC;
 const LOG_READ: u32 = 1;
 const LOG_WRITE: u32 = 2;
 
-let next: u32 = FIRST_FREE;
 let root: u32 = 0;
 let recording = false;
 let logCount: u32 = 0;
 let witPos: usize = 0;
 let zerosReady = false;
+/** Tree writes since the step began (a preimage fetch must come before any: `preimages.ts`). */
+let writes: u32 = 0;
 
 function at(n: u32): usize {
-  return POOL_PTR + <usize>n * NODE;
+  return unitAt(n);
 }
 
 function isZeroNode(n: u32): bool {
@@ -58,27 +59,17 @@ export function depthOf(g: u64): i32 {
   return 63 - <i32>clz<u64>(g);
 }
 
-/** Grows memory (in steps of at least 4 MiB) so that it reaches `end`. */
-function ensure(end: usize): void {
-  const have = (<usize>memory.size()) << 16;
-  if (end > have) {
-    const pages = <i32>((end - have + 0xffff) >> 16) + 64;
-    if (memory.grow(pages) < 0) unreachable();
-  }
-}
-
 function alloc(): u32 {
-  const n = next++;
-  ensure(at(n) + NODE);
-  return n;
+  return allocUnits(1);
 }
 
 /** Empties the pool and recreates the zero nodes; the root becomes an all-zero tree. */
 export function treeReset(generator: bool): void {
-  next = FIRST_FREE;
+  heapReset(FIRST_FREE);
+  preimagesReset();
   recording = generator;
   logCount = 0;
-  ensure(at(FIRST_FREE));
+  writes = 0;
   // The zero nodes are never written (writes copy them first), so they are built only once.
   if (!zerosReady) {
     for (let h: u32 = 0; h < ZERO_LEVELS; h++) {
@@ -131,9 +122,20 @@ function logAccess(g: u64, kind: u32, old: usize): void {
   logCount++;
 }
 
-/** Starts a step: clears the access log. */
+/** Starts a step: clears the access log and the write count. */
 export function beginStep(): void {
   logCount = 0;
+  writes = 0;
+}
+
+/** Tree writes since the step began. */
+export function writesThisStep(): u32 {
+  return writes;
+}
+
+/** Whether accesses are logged (generator mode). */
+export function isRecording(): bool {
+  return recording;
 }
 
 /** Number of access-log records of the current step. */
@@ -190,6 +192,7 @@ function slotOf(g: u64): usize {
 
 /** Writes the 32 bytes at `src` as the leaf at gindex `g` (depth >= 1), logged as written. */
 export function write(g: u64, src: usize): void {
+  writes++;
   const slot = slotOf(g);
   let c = load<u32>(slot);
   if (recording) logAccess(g, LOG_WRITE, nodeHash(c));
@@ -209,6 +212,17 @@ export function write(g: u64, src: usize): void {
 /** Places the shared all-zero subtree of height `h` at gindex `g` (used to build a state). */
 export function zeroAt(g: u64, h: u32): void {
   const slot = slotOf(g);
+  store<u32>(slot, 1 + h);
+}
+
+/**
+ * Replaces the subtree at gindex `g` by the all-zero subtree of height `h` (a step emptying a
+ * list or byte string), logged as a write of `g` with its old value.
+ */
+export function writeZero(g: u64, h: u32): void {
+  writes++;
+  const slot = slotOf(g);
+  if (recording) logAccess(g, LOG_WRITE, nodeHash(load<u32>(slot)));
   store<u32>(slot, 1 + h);
 }
 
@@ -282,11 +296,11 @@ function pack(n: u32, g: u64, depth: i32, lo: u32, hi: u32): void {
 }
 
 /**
- * Packs the current step's witness into `WIT_PTR` (format in docs/fault-proof.md §8.2): the
- * pre-state multiproof of every logged gindex, built from the post-state tree with the logged
- * pre-values of written nodes. Returns its length in bytes.
+ * Packs the tree part of the current step's witness at `dst` (format in docs/fault-proof.md
+ * §8.2): the pre-state multiproof of every logged gindex, built from the post-state tree with
+ * the logged pre-values of written nodes. Returns the end address.
  */
-export function packWitness(): usize {
+export function packTree(dst: usize): usize {
   const count = logCount;
   for (let i: u32 = 0; i < count; i++) {
     const g = load<u64>(LOG_PTR + <usize>i * LOG_REC);
@@ -311,14 +325,10 @@ export function packWitness(): usize {
     store<u64>(sortRec(j), k0);
     store<u64>(sortRec(j), k1, 8);
   }
-  witPos = WIT_PTR;
-  emitByte(0); // witness version
-  witPos += 4;
+  witPos = dst;
   nodeHash(root);
   pack(root, 1, 0, 0, count);
-  const len = witPos - WIT_PTR;
-  store<u32>(WIT_PTR + 1, <u32>(len - 5));
-  return len;
+  return witPos;
 }
 
 // ---- witness decoding (verifier) ----
@@ -351,20 +361,17 @@ function decode(depth: i32): u32 {
 }
 
 /**
- * Verifier mode: replaces the tree with the one decoded from the `len` witness bytes at
- * `WIT_PTR`. Fails with `ERR_BAD_ENCODING` on a wrong version, a length mismatch, an unknown tag,
- * truncation, trailing bytes or a depth over 64. The caller then checks `rootHash()`.
+ * Verifier mode: replaces the tree with the one decoded from the bytes [start, end) of the
+ * witness buffer. Fails with `ERR_BAD_ENCODING` on an unknown tag, truncation, trailing bytes,
+ * a depth over 64 or a terminal root. The caller then checks `rootHash()`.
  */
-export function loadWitness(len: usize): void {
+export function decodeTree(start: usize, end: usize): void {
   treeReset(false);
-  if (len < 5 || len > WIT_BYTES) fail(ERR_BAD_ENCODING, 0);
-  if (load<u8>(WIT_PTR) !== 0) fail(ERR_BAD_ENCODING, 0);
-  if (<usize>load<u32>(WIT_PTR + 1) !== len - 5) fail(ERR_BAD_ENCODING, 1);
-  witPos = WIT_PTR + 5;
-  decEnd = WIT_PTR + len;
+  witPos = start;
+  decEnd = end;
   const r = decode(0);
   if (witPos !== decEnd) fail(ERR_BAD_ENCODING, <u64>(witPos - WIT_PTR));
-  if (load<u32>(at(r), 32) === 0) fail(ERR_BAD_ENCODING, 5);
+  if (load<u32>(at(r), 32) === 0) fail(ERR_BAD_ENCODING, <u64>(start - WIT_PTR));
   root = r;
 }
 
