@@ -201,9 +201,17 @@ export class Batcher {
       }
     }
     if (status.safe_l2.number > this.lastStored!.number) {
-      return this.startDrain(
-        `safe head ${status.safe_l2.number} is past the last loaded block ${this.lastStored!.number}`,
-      );
+      // Derivation got ahead of us without our data (empty batches forced after a lapsed
+      // sequencing window, or another batcher). With nothing of ours in flight, skip ahead;
+      // otherwise let what is in flight land first.
+      const busy = this.channels.length > 0 || (this.open?.out.blockCount() ?? 0) > 0 || !tm.idle();
+      if (busy) {
+        return this.startDrain(
+          `safe head ${status.safe_l2.number} is past the last loaded block ${this.lastStored!.number}`,
+        );
+      }
+      this.open = undefined;
+      this.lastStored = { hash: status.safe_l2.hash, number: status.safe_l2.number };
     }
     // Channels whose blocks are all safe are done (their transactions stay watched by the
     // manager until deep enough, and are re-broadcast if a reorg drops them).

@@ -18,7 +18,7 @@
  * L1 and either consolidated or replaced. The pipeline restarts from there.
  * Spec: https://specs.optimism.io/protocol/derivation.html#resetting-the-pipeline
  */
-import type { Hex } from "viem";
+import { type Hex, toHex } from "viem";
 import type { Decompressor } from "../../core/derive/compression.ts";
 import { payloadAttributesToJson } from "../../core/derive/payloadAttributes.ts";
 import { DerivationPipeline } from "../../core/derive/pipeline.ts";
@@ -38,6 +38,7 @@ import { ENGINE_ERROR_CODES, type EngineClient, type ForkchoiceState } from "./e
 import { EngineError, RpcCallError } from "./errors.ts";
 import { type L1Client, withConfirmations } from "./l1Client.ts";
 import { EngineL2Source } from "./l2Source.ts";
+import { rawTransaction } from "./l2Transactions.ts";
 
 /** Options of {@link Driver}. */
 export interface DriverOptions {
@@ -121,6 +122,7 @@ export class Driver {
   private wake: (() => void) | undefined;
   private ticks = 0;
   private lastError = "";
+  private building: Promise<unknown> | undefined;
 
   constructor(private readonly o: DriverOptions) {
     this.l2 = new EngineL2Source(o.engine, o.config);
@@ -166,10 +168,11 @@ export class Driver {
     this.wake?.();
   }
 
-  /** `admin_stopSequencer`: pauses block production; returns the unsafe head's hash. */
-  stopSequencer(): Hex {
+  /** `admin_stopSequencer`: pauses block production once the block being built (if any) is in; returns the unsafe head's hash. */
+  async stopSequencer(): Promise<Hex> {
     if (!this.sequencer) throw new EngineError("this node is not a sequencer");
     this.sequencerActive = false;
+    await this.building?.catch(() => {});
     return this.unsafe?.hash ?? (`0x${"00".repeat(32)}` as Hex);
   }
 
@@ -273,7 +276,9 @@ export class Driver {
     let unsafe = await this.l2.l2BlockRefByTag("latest");
     let finalized = await this.l2.l2BlockRefByTag("finalized");
     const engineSafe = await this.l2.l2BlockRefByTag("safe");
+    const dropped: Hex[] = [];
     while (unsafe.number > genesisNumber && !(await this.isCanonical(unsafe.l1origin))) {
+      dropped.push(unsafe.hash);
       unsafe = await this.l2.l2BlockRefByHash(unsafe.parentHash);
     }
     if (finalized.number > unsafe.number) {
@@ -304,6 +309,7 @@ export class Driver {
     this.finality = [];
     await this.o.engine.setForkchoice(this.fc());
     this.needsReset = false;
+    await this.requeue(dropped);
     try {
       await this.pipeline.reset(safe);
     } catch (e) {
@@ -387,12 +393,43 @@ export class Driver {
         reason: why,
       });
     }
+    const dropped: Hex[] = [];
+    if (this.sequencer) {
+      for (let n = safe.number + 1; n <= this.unsafe!.number; n++) {
+        const b = await engine.blockByNumber(BigInt(n));
+        if (b) dropped.push(b.hash);
+      }
+    }
     const ref = await this.buildDerived(a.attributes);
     this.unsafe = ref;
     this.safe = ref;
     this.stats.derived++;
     await engine.setForkchoice(this.fc());
     this.recordFinality(ref, a.derivedFrom);
+    await this.requeue(dropped);
+  }
+
+  /**
+   * On a sequencer, hands the user transactions of unsafe blocks that were just dropped back
+   * to the engine's pool, so a reorg does not silently lose them (the engine does not do it).
+   * Transactions that are in the new chain are refused by the pool (nonce too low): fine.
+   */
+  private async requeue(blockHashes: readonly Hex[]): Promise<void> {
+    if (!this.sequencer || blockHashes.length === 0) return;
+    let n = 0;
+    for (const h of [...blockHashes].reverse()) {
+      const b = await this.o.engine.blockByHash(h);
+      for (const tx of b?.transactions ?? []) {
+        if (Number(tx.type) === 0x7e) continue;
+        try {
+          await this.o.engine.sendRawTransaction(toHex(rawTransaction(tx)));
+          n++;
+        } catch {
+          // Already in the new chain, or no longer valid.
+        }
+      }
+    }
+    if (n > 0) this.o.log.info("returned transactions of dropped unsafe blocks to the pool", { count: n });
   }
 
   /** Builds the block `attrs` describe on the safe head; retries with deposits only if the engine refuses a forced transaction. */
@@ -448,9 +485,15 @@ export class Driver {
   private async sequence(): Promise<boolean> {
     const now = this.o.now?.() ?? Math.floor(Date.now() / 1000);
     const deadline = Date.now() + 500;
-    while (this.unsafe!.timestamp + this.o.config.blockTime <= now && Date.now() < deadline) {
+    while (
+      this.sequencerActive &&
+      this.unsafe!.timestamp + this.o.config.blockTime <= now &&
+      Date.now() < deadline
+    ) {
       try {
-        const b = await this.sequencer!.build(this.unsafe!, this.fc());
+        const building = this.sequencer!.build(this.unsafe!, this.fc());
+        this.building = building;
+        const b = await building;
         this.unsafe = b.ref;
         this.stats.sequenced++;
         this.o.log.debug("sequenced", {

@@ -175,6 +175,11 @@ export class EngineClient {
     return this.rpc.call("eth_getProof", [address, keys, tag]);
   }
 
+  /** `eth_sendRawTransaction` into the engine's pool. */
+  sendRawTransaction(raw: Hex): Promise<Hex> {
+    return this.rpc.call("eth_sendRawTransaction", [raw]);
+  }
+
   /** `eth_chainId`. */
   async chainId(): Promise<bigint> {
     return BigInt(await this.rpc.call<string>("eth_chainId"));

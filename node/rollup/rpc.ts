@@ -97,9 +97,9 @@ export function rollupMethods(
       }
       return null;
     },
-    admin_stopSequencer: () => {
+    admin_stopSequencer: async () => {
       try {
-        return driver.stopSequencer();
+        return await driver.stopSequencer();
       } catch (e) {
         throw new RpcError(RPC_ERRORS.serverError, (e as Error).message);
       }
