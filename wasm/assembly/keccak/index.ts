@@ -4,6 +4,7 @@
  * `wasm/README.md` (section "keccak"); the constants below are the single source for it.
  */
 import { KECCAK256_RATE, keccak256, keccakAbsorb, keccakF1600, keccakFinal } from "../lib/keccak";
+import { keccak256Batch } from "../lib/keccakx2";
 
 /** Hashing state used by `absorb`/`finish` (200 bytes, 25 little-endian u64 lanes). */
 export const STATE_PTR: usize = 0x10000;
@@ -27,15 +28,11 @@ export function hash(len: usize): void {
 
 /**
  * Hashes `count <= MAX_BATCH` inputs stored back to back from DATA_PTR, input i being LENS[i]
- * bytes long, writing input i's digest to OUT + 32 * i. Sum of lengths `<= DATA_BYTES`.
+ * bytes long, writing input i's digest to OUT + 32 * i. Sum of lengths `<= DATA_BYTES`. Three
+ * inputs at a time (two in SIMD lanes, one scalar; see `../lib/keccakx2`), any mix of lengths.
  */
 export function hashMany(count: u32): void {
-  let p = DATA_PTR;
-  for (let i: u32 = 0; i < count; i++) {
-    let len = <usize>load<u32>(LENS_PTR + ((<usize>i) << 2));
-    keccak256(p, len, OUT_PTR + ((<usize>i) << 5));
-    p += len;
-  }
+  keccak256Batch(DATA_PTR, LENS_PTR, count, OUT_PTR);
 }
 
 /** Absorbs DATA[0..len) into STATE; `len` is a multiple of RATE and `<= DATA_BYTES`. */
