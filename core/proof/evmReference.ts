@@ -6,9 +6,11 @@
 import { createBlock } from "@ethereumjs/block";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createEVM, type InterpreterStep } from "@ethereumjs/evm";
-import { Address, bytesToHex } from "@ethereumjs/util";
+import { MerkleStateManager } from "@ethereumjs/statemanager";
+import { Address, bytesToHex, createAccount } from "@ethereumjs/util";
 import { keccak256 } from "../hash/keccak.ts";
 import type { FrameBlock, FrameRequest } from "./frameState.ts";
+import { type WorldAccount, word32 } from "./world.ts";
 
 /** The state before one opcode, as both machines expose it. */
 export interface OpState {
@@ -25,6 +27,11 @@ export interface ReferenceRun {
   status: number;
   gasLeft: bigint;
   output: Uint8Array;
+  /** The refund counter at the end (success only; else 0). */
+  refund: bigint;
+  /** The state root before and after the frame (not reverted on failure: frame mode). */
+  preStateRoot: Uint8Array;
+  postStateRoot: Uint8Array;
 }
 
 /** A deterministic fake hash for block `n` (what the reference's BLOCKHASH returns). */
@@ -52,10 +59,14 @@ export function referenceBlock(number: bigint, chainId: bigint): FrameBlock {
   };
 }
 
-/** Runs `req` on @ethereumjs/evm (Cancun) and returns the per-opcode trace and outcome. */
+/**
+ * Runs `req` on @ethereumjs/evm (Cancun) over the world `opts.accounts` (which must be what
+ * `req.world` was built from) with `req.warm` warm, and returns the per-opcode trace and outcome.
+ * The frame's own address is warm, as it always is in a transaction.
+ */
 export async function runReference(
   req: FrameRequest,
-  opts: { memory?: boolean } = {},
+  opts: { memory?: boolean; accounts?: readonly WorldAccount[] } = {},
 ): Promise<ReferenceRun> {
   const b = req.block ?? {};
   const common = createCustomCommon({ chainId: Number(b.chainId ?? 1n), name: "ore-ref" }, Mainnet, {
@@ -70,7 +81,21 @@ export async function runReference(
       return blockchain;
     },
   };
-  const evm = await createEVM({ common, blockchain });
+  const stateManager = new MerkleStateManager();
+  for (const a of opts.accounts ?? []) {
+    const address = new Address(a.address);
+    await stateManager.putAccount(address, createAccount({ nonce: a.nonce ?? 0n, balance: a.balance ?? 0n }));
+    if (a.code && a.code.length > 0) await stateManager.putCode(address, a.code);
+    for (const [slot, value] of a.storage ?? []) {
+      if (value !== 0n) await stateManager.putStorage(address, word32(slot), trimmed(value));
+    }
+  }
+  const preStateRoot = await stateManager.getStateRoot();
+  const evm = await createEVM({ common, blockchain, stateManager });
+  const hex = (b: Uint8Array): string => bytesToHex(b).slice(2);
+  evm.journal.addAlwaysWarmAddress(hex(req.address ?? new Uint8Array(20)));
+  for (const a of req.warm?.addresses ?? []) evm.journal.addAlwaysWarmAddress(hex(a));
+  for (const [a, slot] of req.warm?.slots ?? []) evm.journal.addAlwaysWarmSlot(hex(a), hex(slot));
   const block = createBlock(
     {
       header: {
@@ -107,11 +132,28 @@ export async function runReference(
     origin: new Address(req.origin ?? new Uint8Array(20)),
     value: req.value ?? 0n,
     gasPrice: req.gasPrice ?? 0n,
+    isStatic: req.isStatic ?? false,
     block,
     blobVersionedHashes: (req.blobHashes ?? []).map((h) => bytesToHex(h)),
   });
   const err = res.exceptionError?.error;
   const status = err === undefined ? 1 : err === "revert" ? 2 : 3;
   const gasLeft = status === 3 ? 0n : req.gas - res.executionGasUsed;
-  return { ops, status, gasLeft, output: status === 3 ? new Uint8Array(0) : res.returnValue };
+  return {
+    ops,
+    status,
+    gasLeft,
+    output: status === 3 ? new Uint8Array(0) : res.returnValue,
+    refund: status === 1 ? (res.gasRefund ?? 0n) : 0n,
+    preStateRoot,
+    postStateRoot: await stateManager.getStateRoot(),
+  };
+}
+
+/** Minimal big-endian bytes of `v` (ethereumjs's storage value form). */
+function trimmed(v: bigint): Uint8Array {
+  const w = word32(v);
+  let i = 0;
+  while (i < 32 && w[i] === 0) i++;
+  return w.slice(i);
 }

@@ -151,7 +151,14 @@ export function writeFrameState(m: StepMachine, req: FrameRequest): void {
   m.setLeaf(G.txStartWorldRoot, word(world?.txStartRoot ?? world?.root ?? EMPTY_ROOT, "world.txStartRoot"));
   m.preimageSource = world?.preimages;
   const sets = new MemoryNodeStore();
-  const warm = warmSetRoots(req.warm, sets);
+  // The frame's own address is warm, as it always is in a transaction (EIP-2929).
+  const warm = warmSetRoots(
+    {
+      addresses: [req.address ?? new Uint8Array(20), ...(req.warm?.addresses ?? [])],
+      slots: req.warm?.slots,
+    },
+    sets,
+  );
   for (const h of sets.hashes()) m.addPreimage(sets.get(h)!);
   m.setLeaf(G.accessedAddresses, warm.addresses);
   m.setLeaf(G.accessedSlots, warm.slots);

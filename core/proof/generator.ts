@@ -3,7 +3,7 @@
  * a starting state, recording every step root and, per step, the packed witness and the
  * gindices it accessed; and lazy mode, which computes only requested roots.
  */
-import { ProofFormatError } from "./errors.ts";
+import { MissingPreimageError, ProofFormatError } from "./errors.ts";
 import { type FrameRequest, writeFrameState } from "./frameState.ts";
 import { frameG, G, Phase } from "./layout.ts";
 import { StepMachine } from "./machine.ts";
@@ -15,6 +15,8 @@ export interface FrameResult {
   gasLeft: bigint;
   /** RETURN/REVERT data (empty otherwise). */
   output: Uint8Array;
+  /** The refund counter when the frame halted (what the transaction's end would cap and pay). */
+  refund: bigint;
 }
 
 /** A generated trace. */
@@ -51,11 +53,49 @@ export function readResult(m: StepMachine): FrameResult {
     output.set(w.subarray(s, s + take), Number(i));
     i += BigInt(take);
   }
-  return { status, gasLeft, output };
+  return { status, gasLeft, output, refund: m.getU64(G.refund) };
 }
 
-/** Runs `req` in frame mode with full generation: every root, every witness. */
-export function generateFrame(req: FrameRequest, opts: GenerateOptions = {}): Trace {
+/** Fetches a preimage the machine misses, asynchronously (an engine's `debug_dbGet`). */
+export type AsyncPreimageSource = (hash: Uint8Array) => Promise<Uint8Array | undefined>;
+
+/**
+ * One step, yielding the hash of every preimage the machine misses (after `req.world`'s own
+ * source had no answer) and retrying with what the caller sends back.
+ */
+function* stepOnce(m: StepMachine, n: number): Generator<Uint8Array, void, Uint8Array | undefined> {
+  for (;;) {
+    try {
+      m.step(n);
+      return;
+    } catch (e) {
+      if (!(e instanceof MissingPreimageError)) throw e;
+      const bytes = yield e.hash;
+      if (bytes === undefined) throw e;
+      m.addPreimage(bytes);
+    }
+  }
+}
+
+function runSync<T>(g: Generator<Uint8Array, T, Uint8Array | undefined>): T {
+  let r = g.next();
+  while (!r.done) r = g.next(undefined);
+  return r.value;
+}
+
+async function runAsync<T>(
+  g: Generator<Uint8Array, T, Uint8Array | undefined>,
+  fetch: AsyncPreimageSource,
+): Promise<T> {
+  let r = g.next();
+  while (!r.done) r = g.next(await fetch(r.value));
+  return r.value;
+}
+
+function* traceFrame(
+  req: FrameRequest,
+  opts: GenerateOptions,
+): Generator<Uint8Array, Trace, Uint8Array | undefined> {
   const maxSteps = opts.maxSteps ?? 10_000_000;
   const withWitnesses = opts.witnesses ?? true;
   const m = new StepMachine(withWitnesses ? "generator" : "lazy");
@@ -66,7 +106,7 @@ export function generateFrame(req: FrameRequest, opts: GenerateOptions = {}): Tr
   let n = 0;
   while (m.getU64(G.phase) === BigInt(Phase.Exec)) {
     if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
-    m.step(n);
+    yield* stepOnce(m, n);
     roots.push(m.root());
     if (withWitnesses) {
       witnesses.push(m.packWitness());
@@ -77,17 +117,11 @@ export function generateFrame(req: FrameRequest, opts: GenerateOptions = {}): Tr
   return { roots, witnesses, access, result: readResult(m) };
 }
 
-/**
- * Lazy mode (§8.4): the roots r[i] for the requested step indices only (sorted, deduplicated;
- * an index past the end of the trace maps to the final root, as a k-section game treats the
- * padded tail). Merkleizes only at those indices.
- */
-export function frameRootsAt(
+function* rootsAt(
   req: FrameRequest,
   indices: readonly number[],
-  opts: { maxSteps?: number } = {},
-): Map<number, Uint8Array> {
-  const maxSteps = opts.maxSteps ?? 10_000_000;
+  maxSteps: number,
+): Generator<Uint8Array, Map<number, Uint8Array>, Uint8Array | undefined> {
   const want = [...new Set(indices)].sort((a, b) => a - b);
   const m = new StepMachine("lazy");
   writeFrameState(m, req);
@@ -101,9 +135,46 @@ export function frameRootsAt(
       continue;
     }
     if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
-    m.step(n);
+    yield* stepOnce(m, n);
     n++;
     running = m.getU64(G.phase) === BigInt(Phase.Exec);
   }
   return out;
+}
+
+/** Runs `req` in frame mode with full generation: every root, every witness. */
+export function generateFrame(req: FrameRequest, opts: GenerateOptions = {}): Trace {
+  return runSync(traceFrame(req, opts));
+}
+
+/** {@link generateFrame}, asking `fetch` for the preimages `req.world` does not have. */
+export function generateFrameAsync(
+  req: FrameRequest,
+  fetch: AsyncPreimageSource,
+  opts: GenerateOptions = {},
+): Promise<Trace> {
+  return runAsync(traceFrame(req, opts), fetch);
+}
+
+/**
+ * Lazy mode (§8.4): the roots r[i] for the requested step indices only (sorted, deduplicated;
+ * an index past the end of the trace maps to the final root, as a k-section game treats the
+ * padded tail). Merkleizes only at those indices.
+ */
+export function frameRootsAt(
+  req: FrameRequest,
+  indices: readonly number[],
+  opts: { maxSteps?: number } = {},
+): Map<number, Uint8Array> {
+  return runSync(rootsAt(req, indices, opts.maxSteps ?? 10_000_000));
+}
+
+/** {@link frameRootsAt}, asking `fetch` for the preimages `req.world` does not have. */
+export function frameRootsAtAsync(
+  req: FrameRequest,
+  indices: readonly number[],
+  fetch: AsyncPreimageSource,
+  opts: { maxSteps?: number } = {},
+): Promise<Map<number, Uint8Array>> {
+  return runAsync(rootsAt(req, indices, opts.maxSteps ?? 10_000_000), fetch);
 }

@@ -9,6 +9,7 @@ import { toHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
 import { EMPTY_ROOT } from "../mpt/constants.ts";
 import { seededRandom } from "../mpt/testing.ts";
+import { secureTrieRoot } from "../mpt/trieRoot.ts";
 import { chunkCode } from "./codeChunks.ts";
 import { fakeBlockHash, referenceBlock } from "./evmReference.ts";
 import { type FrameRequest, writeFrameState } from "./frameState.ts";
@@ -132,7 +133,8 @@ function specRoot(req: FrameRequest): Uint8Array {
     merkleize([frame], 10, 50), // frames: frame 0, the rest unused (Z[50])
     u64(0n), // depth
     EMPTY_ROOT, // worldRoot: the empty world
-    container([EMPTY_ROOT, EMPTY_ROOT]), // accessed: no warm address or slot
+    // accessed: the frame's address is warm (key keccak(address), value 0x01), no slot
+    container([secureTrieRoot([[req.address ?? new Uint8Array(20), new Uint8Array([1])]]), EMPTY_ROOT]),
     EMPTY_ROOT, // transientRoot
     zero, // refund
     zero, // logs
@@ -181,11 +183,11 @@ describe("step-state layout", () => {
     const vectors: [FrameRequest, `0x${string}`][] = [
       [
         { code: new Uint8Array(0), gas: 0n },
-        "0x8f2fd467dbbdc4460d9d141d213ec682a6400ecf202c54dc3160c070b176fc99",
+        "0xcb72d37a7eaeedc56b093932bb1e60f211846831944909d562861a18d92fc613",
       ],
       [
         { code: new Uint8Array([0x60, 1, 0]), gas: 100n },
-        "0x59b18696ed04a827eeae4acd6af0061e726623c755cb34e32e2f81487d37935a",
+        "0x65e4302d6d7a7dc23e0c06fe30680b1ccdbb1eedcef30ca6a133a060f5ebb0e3",
       ],
     ];
     for (const [req, want] of vectors) {

@@ -41,7 +41,12 @@ export function encodeProof(p: Proof): string {
     roots: p.roots.map(toHex),
     witnesses: p.witnesses.map(toHex),
     access: p.access.map((a) => a.map((g) => `0x${g.toString(16)}`)),
-    result: { status: p.result.status, gasLeft: p.result.gasLeft.toString(), output: toHex(p.result.output) },
+    result: {
+      status: p.result.status,
+      gasLeft: p.result.gasLeft.toString(),
+      output: toHex(p.result.output),
+      refund: p.result.refund.toString(),
+    },
   });
 }
 
@@ -101,8 +106,11 @@ export function decodeProof(text: string): Proof {
     throw new ProofFormatError("postRoot: differs from the last root");
   }
   const r = (j.result ?? {}) as Record<string, unknown>;
-  if (typeof r.status !== "number" || typeof r.gasLeft !== "string" || !/^[0-9]+$/.test(r.gasLeft)) {
-    throw new ProofFormatError("result: expected {status: number, gasLeft: decimal string, output: hex}");
+  const decimal = (v: unknown): v is string => typeof v === "string" && /^[0-9]+$/.test(v);
+  if (typeof r.status !== "number" || !decimal(r.gasLeft) || (r.refund !== undefined && !decimal(r.refund))) {
+    throw new ProofFormatError(
+      "result: expected {status: number, gasLeft: decimal string, output: hex, refund: decimal string}",
+    );
   }
   const request = (typeof j.request === "object" && j.request !== null ? j.request : {}) as Record<
     string,
@@ -114,6 +122,11 @@ export function decodeProof(text: string): Proof {
     roots,
     witnesses,
     access,
-    result: { status: r.status, gasLeft: BigInt(r.gasLeft), output: hexBytes(r.output, "result.output") },
+    result: {
+      status: r.status,
+      gasLeft: BigInt(r.gasLeft),
+      output: hexBytes(r.output, "result.output"),
+      refund: BigInt((r.refund as string | undefined) ?? "0"),
+    },
   };
 }

@@ -41,8 +41,22 @@ function pushBytes(v: bigint, width?: number): number[] {
   return out;
 }
 
+/** Options of {@link randomProgram}. */
+export interface RandomProgramOptions {
+  /**
+   * Also use the world-state opcodes (SLOAD, SSTORE, BALANCE, SELFBALANCE, EXTCODESIZE,
+   * EXTCODEHASH, EXTCODECOPY, TLOAD, TSTORE), with these addresses (and ADDRESS) as targets.
+   */
+  world?: readonly Uint8Array[];
+}
+
+const SLOTS = [0n, 1n, 2n, 3n, 4n, 9n, 1n << 255n, (1n << 256n) - 1n];
+
 /** A random program (`code`, `calldata`, `gas`) from `rand` (floats in [0, 1)). */
-export function randomProgram(rand: () => number): { code: Uint8Array; calldata: Uint8Array; gas: bigint } {
+export function randomProgram(
+  rand: () => number,
+  opts: RandomProgramOptions = {},
+): { code: Uint8Array; calldata: Uint8Array; gas: bigint } {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const int = (n: number): number => Math.floor(rand() * n);
   const randWord = (): bigint => {
@@ -73,7 +87,26 @@ export function randomProgram(rand: () => number): { code: Uint8Array; calldata:
   const jumpdests: number[] = [];
   const fixups: number[] = [];
   const snippets = 5 + int(40);
+  const world = opts.world;
+  const target = (): number[] => {
+    if (world === undefined || rand() < 0.25) return [0x30]; // ADDRESS
+    return [0x73, ...pick(world)];
+  };
   for (let s = 0; s < snippets; s++) {
+    if (world !== undefined && rand() < 0.35) {
+      const w = rand();
+      if (w < 0.25) code.push(...pushBytes(pick(SLOTS)), 0x54);
+      else if (w < 0.5)
+        code.push(...pushBytes(rand() < 0.3 ? 0n : operand()), ...pushBytes(pick(SLOTS)), 0x55);
+      else if (w < 0.7) code.push(...target(), pick([0x31, 0x3b, 0x3f]));
+      else if (w < 0.75) code.push(0x47);
+      else if (w < 0.85) {
+        code.push(...pushBytes(size() % 3000n), ...pushBytes(BigInt(int(3000))), ...pushBytes(offset()));
+        code.push(...target(), 0x3c);
+      } else if (w < 0.92) code.push(...pushBytes(pick(SLOTS)), 0x5c);
+      else code.push(...pushBytes(operand()), ...pushBytes(pick(SLOTS)), 0x5d);
+      continue;
+    }
     const r = rand();
     if (r < 0.25) {
       const op = pick(ARITH);
@@ -139,6 +172,8 @@ export function randomProgram(rand: () => number): { code: Uint8Array; calldata:
   }
   const calldata = new Uint8Array(int(100));
   for (let i = 0; i < calldata.length; i++) calldata[i] = int(256);
-  const gas = BigInt(pick([200, 2_000, 20_000, 60_000]) + int(1000));
+  const gas = BigInt(
+    pick(world ? [3_000, 30_000, 200_000, 600_000] : [200, 2_000, 20_000, 60_000]) + int(1000),
+  );
   return { code: new Uint8Array(code), calldata, gas };
 }

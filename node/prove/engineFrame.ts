@@ -1,14 +1,18 @@
 /**
  * Builds a frame-mode request (docs/fault-proof.md §8.1) for the top-level frame of a
  * transaction of an L2 block, from Ore's engine over its user JSON-RPC: the block's header
- * fields, its last 256 block hashes, the transaction's sender, value, gas price, calldata, and
- * the callee's code at the parent block's state. Gas is the transaction's gas minus its
- * intrinsic gas. Frame mode proves that frame's execution only; world state, calls and logs
- * are refused by the machine (it names the opcode), and the code is the one of the parent
- * state, so an earlier transaction of the same block that changed it is not accounted for.
+ * fields, its last 256 block hashes, the transaction's sender, value, gas price, calldata, the
+ * callee's code, and the world state of the parent block (its state root; trie nodes and code
+ * are fetched lazily by hash with `debug_dbGet`), with the transaction's warm addresses and
+ * slots (EIP-2929: sender, target, coinbase, precompiles, access list). Gas is the transaction's
+ * gas minus its intrinsic gas. Frame mode proves that frame's execution only: the machine refuses
+ * calls and logs by name, and the world is the parent block's, before the transaction's own
+ * nonce, fee and value changes and before any earlier transaction of the same block, so a result
+ * that depends on those differs from the engine's receipt (the CLI reports the mismatch).
  */
 import { fromHex } from "../../core/bytes.ts";
 import type { FrameRequest } from "../../core/proof/frameState.ts";
+import type { AsyncPreimageSource } from "../../core/proof/generator.ts";
 
 type Json = Record<string, unknown>;
 
@@ -48,7 +52,13 @@ export async function engineFrame(
   url: string,
   number: bigint,
   txIndex: number,
-): Promise<{ req: FrameRequest; receipt: Json; intrinsic: bigint; txHash: string }> {
+): Promise<{
+  req: FrameRequest;
+  receipt: Json;
+  intrinsic: bigint;
+  txHash: string;
+  fetch: AsyncPreimageSource;
+}> {
   const [chainIdHex, block] = (await rpc(url, [
     ["eth_chainId", []],
     ["eth_getBlockByNumber", [`0x${number.toString(16)}`, true]],
@@ -69,16 +79,31 @@ export async function engineFrame(
     const res = (await rpc(url, hashCalls.slice(i, i + 100))) as (Json | null)[];
     for (const b of res) if (b) blockHashes.set(big(b.number), fromHex(b.hash as string));
   }
-  const [code, receipt] = (await rpc(url, [
+  const [code, receipt, parentBlock] = (await rpc(url, [
     ["eth_getCode", [to ?? "0x0000000000000000000000000000000000000000", parent]],
     ["eth_getTransactionReceipt", [tx.hash]],
-  ])) as [string, Json];
+    ["eth_getBlockByNumber", [parent, false]],
+  ])) as [string, Json, Json | null];
+  if (parentBlock === null) throw new Error(`parent block ${number - 1n} not found`);
+  const fetch: AsyncPreimageSource = async (hash) => {
+    const [v] = (await rpc(url, [["debug_dbGet", [`0x${Buffer.from(hash).toString("hex")}`]]])) as [string];
+    return fromHex(v);
+  };
   const input = fromHex(tx.input as string);
   const isCreate = to === null;
   const intrinsic = intrinsicGas(input, isCreate, (tx.accessList as Json[]) ?? []);
   const gas = big(tx.gas) - intrinsic;
   if (gas < 0n) throw new Error(`tx ${tx.hash}: gas ${big(tx.gas)} below intrinsic ${intrinsic}`);
   const isDeposit = tx.type === "0x7e";
+  const precompiles = Array.from({ length: 10 }, (_, i) => {
+    const a = new Uint8Array(20);
+    a[19] = i + 1;
+    return a;
+  });
+  const accessList = ((tx.accessList as Json[] | undefined) ?? []).map((e) => ({
+    address: fromHex(e.address as string),
+    keys: ((e.storageKeys as string[] | undefined) ?? []).map(fromHex),
+  }));
   const req: FrameRequest = {
     code: isCreate ? input : fromHex(code),
     calldata: isCreate ? new Uint8Array(0) : input,
@@ -100,6 +125,16 @@ export async function engineFrame(
       blobBaseFee: 1n,
       blockHashes,
     },
+    world: { root: fromHex(parentBlock.stateRoot as string), preimages: () => undefined },
+    warm: {
+      addresses: [
+        fromHex(tx.from as string),
+        fromHex(block.miner as string),
+        ...precompiles,
+        ...accessList.map((e) => e.address),
+      ],
+      slots: accessList.flatMap((e) => e.keys.map((k) => [e.address, k] as const)),
+    },
   };
-  return { req, receipt, intrinsic, txHash: tx.hash as string };
+  return { req, receipt, intrinsic, txHash: tx.hash as string, fetch };
 }

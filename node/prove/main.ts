@@ -15,7 +15,13 @@ import { fromHex, toHex } from "../../core/bytes.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { ProofError, UnsupportedStepError } from "../../core/proof/errors.ts";
 import type { FrameRequest } from "../../core/proof/frameState.ts";
-import { frameRootsAt, generateFrame } from "../../core/proof/generator.ts";
+import {
+  type AsyncPreimageSource,
+  frameRootsAt,
+  frameRootsAtAsync,
+  generateFrame,
+  generateFrameAsync,
+} from "../../core/proof/generator.ts";
 import { encodeProof } from "../../core/proof/proofFile.ts";
 import { engineFrame } from "./engineFrame.ts";
 
@@ -47,7 +53,8 @@ for (const k of Object.keys(opts)) if (!known.has(k)) usage(`unknown option --${
 
 let req: FrameRequest;
 let request: Record<string, unknown>;
-let check: ((status: number, gasLeft: bigint) => string | undefined) | undefined;
+let check: ((status: number, gasLeft: bigint, refund: bigint) => string | undefined) | undefined;
+let fetch: AsyncPreimageSource | undefined;
 try {
   if (str("engine") !== undefined) {
     if (str("block") === undefined) usage("--engine needs --block");
@@ -58,10 +65,14 @@ try {
     const index = Number(str("tx"));
     const f = await engineFrame(str("engine")!, number, index);
     req = f.req;
+    fetch = f.fetch;
     request = { engine: str("engine"), block: number.toString(), tx: index, txHash: f.txHash };
-    check = (status, gasLeft) => {
-      // Without refunds (no SSTORE in a frame this machine can run), gasUsed = intrinsic + spent.
-      const used = f.intrinsic + (req.gas - gasLeft);
+    check = (status, gasLeft, refund) => {
+      // gasUsed = intrinsic + spent − min(refund, (intrinsic + spent) / 5) (EIP-3529); a
+      // reverted or failed frame's refund is void.
+      const spent = f.intrinsic + (req.gas - gasLeft);
+      const r = status === 1 ? refund : 0n;
+      const used = spent - (r < spent / 5n ? r : spent / 5n);
       const wantStatus = Number(BigInt(f.receipt.status as string));
       const wantUsed = BigInt(f.receipt.gasUsed as string);
       const okStatus = (status === 1) === (wantStatus === 1);
@@ -92,7 +103,7 @@ try {
     const idx = lazy.split(",").map((s) => Number(s));
     if (idx.some((n) => !Number.isInteger(n) || n < 0)) usage("--lazy: expected step indices i,j,..");
     const t0 = performance.now();
-    const roots = frameRootsAt(req, idx);
+    const roots = fetch ? await frameRootsAtAsync(req, idx, fetch) : frameRootsAt(req, idx);
     const ms = Math.round(performance.now() - t0);
     console.log(JSON.stringify({ roots: Object.fromEntries([...roots].map(([i, r]) => [i, toHex(r)])), ms }));
     process.exit(0);
@@ -100,10 +111,11 @@ try {
   const out = str("out");
   if (out === undefined) usage("missing --out <file> (or --lazy)");
   const t0 = performance.now();
-  const trace = generateFrame(req, { witnesses: opts["no-witness"] !== true });
+  const genOpts = { witnesses: opts["no-witness"] !== true };
+  const trace = fetch ? await generateFrameAsync(req, fetch, genOpts) : generateFrame(req, genOpts);
   const ms = Math.round(performance.now() - t0);
   writeFileSync(out, encodeProof({ mode: "frame", request, ...trace }));
-  const mismatch = check?.(trace.result.status, trace.result.gasLeft);
+  const mismatch = check?.(trace.result.status, trace.result.gasLeft, trace.result.refund);
   console.log(
     JSON.stringify({
       out,

@@ -99,8 +99,8 @@ describe("prove and verify CLIs", () => {
   });
 
   test("a trace with an opcode the machine lacks is refused by name", () => {
-    const p = prove("--code", "0x600054", "--out", join(dir, "sload.json"));
+    const p = prove("--code", "0x5f5fa0", "--out", join(dir, "log0.json"));
     expect(p.code).toBe(1);
-    expect(p.stderr).toContain("unsupported opcode 0x54 at step 1");
+    expect(p.stderr).toContain("unsupported opcode 0xa0 at step 2");
   });
 });

@@ -1,10 +1,41 @@
 /**
  * The `Exec` phase: one EVM opcode (or one sub-step of a split opcode) of the current frame,
- * Cancun semantics and gas (docs/fault-proof.md §4). Opcodes that need world state, calls or
- * logs are refused with `ERR_UNSUPPORTED_OPCODE`; see `OPCODE TABLE` below for the coverage.
+ * Cancun semantics and gas (docs/fault-proof.md §4). World-state opcodes run in stages
+ * (`world.ts`); opcodes that need calls or logs are refused with `ERR_UNSUPPORTED_OPCODE`; see
+ * `OPCODE TABLE` below for the coverage.
  */
 import { keccak256, keccakAbsorb, keccakFinal } from "../lib/keccak";
-import { ERR_UNSUPPORTED_OPCODE, ERR_UNSUPPORTED_PHASE, fail, SCRATCH } from "./layout";
+import {
+  arg,
+  argBE,
+  chunkedRead,
+  codeByte,
+  codeLen,
+  codeRead,
+  exceptional,
+  expand,
+  finish,
+  gas,
+  getMsize,
+  halt,
+  loadGasAndStack,
+  loadRegisters,
+  MAX_MEM,
+  memoryGrew,
+  memRead,
+  memWrite,
+  msizeNow,
+  pc,
+  pushU64,
+  pushWord,
+  resultBool,
+  resultLimbs,
+  sp,
+  T,
+  useGas,
+  validJump,
+} from "./exec";
+import { ERR_UNSUPPORTED_OPCODE, fail, SCRATCH } from "./layout";
 import {
   G_ADDRESS,
   G_BASEFEE,
@@ -13,10 +44,8 @@ import {
   G_CALLER,
   G_CD_LEN,
   G_CHAINID,
-  G_CODE_LEN,
   G_COINBASE,
   G_CURSOR,
-  G_DEPTH,
   G_GAS,
   G_GASLIMIT,
   G_GASPRICE,
@@ -24,26 +53,16 @@ import {
   G_NUMBER,
   G_ORIGIN,
   G_PC,
-  G_PHASE,
   G_PREVRANDAO,
   G_RD_LEN,
   G_STACK_LEN,
+  G_STAGE,
   G_TIMESTAMP,
-  G_TX_GASLEFT,
-  G_TX_OUTOFF,
-  G_TX_OUTSIZE,
-  G_TX_STATUS,
   G_VALUE,
   gBlobHash,
   gBlockHash,
-  gCalldata,
-  gCode,
-  gMem,
-  gReturndata,
   gSponge,
   gStack,
-  PHASE_FRAME_EXIT,
-  PHASE_TX_FINALIZE,
   rdU64,
   wrU64,
 } from "./state";
@@ -53,7 +72,6 @@ import {
   divModN,
   eqW,
   isZeroW,
-  loadBE,
   ltW,
   mulW,
   mulWide,
@@ -62,10 +80,10 @@ import {
   shlW,
   shrW,
   sltW,
-  storeBE,
   subW,
   toU64Sat,
 } from "./u256";
+import { worldStep } from "./world";
 
 // Scratch slots (limbs unless noted).
 const A: usize = SCRATCH;
@@ -73,20 +91,17 @@ const B: usize = SCRATCH + 32;
 const C: usize = SCRATCH + 64;
 const R: usize = SCRATCH + 96;
 const WIDE: usize = SCRATCH + 128; // 64 bytes
-const T: usize = SCRATCH + 192; // a big-endian result word
-const WT: usize = SCRATCH + 224; // a memory word being patched
+const WT: usize = SCRATCH + 224; // a word being swapped
 const SPONGE: usize = SCRATCH + 0x100; // 224 bytes: the keccak state and padding to 7 chunks
 const BUF: usize = SCRATCH + 0x400; // bytes of a copy piece (PIECE + 64)
-
-const ZERO: usize = memory.data(32, 16);
 
 /** Most destination (or hashed) bytes one sub-step moves. */
 export const PIECE: u64 = 1024;
 /** Most bytes one KECCAK256 sub-step absorbs before the last: 7 rate blocks. */
 const KECCAK_PIECE: u64 = 952;
-const MAX_MEM: u64 = 0x100000000;
 
 // ---- OPCODE TABLE: per opcode u32 = in | out << 8 | staticGas << 16 (gas < 256), flags on top ----
+const WORLD: u32 = 1 << 29;
 const DEFINED: u32 = 1 << 30;
 const SUPPORTED: u32 = 1 << 31;
 const TABLE: usize = memory.data(1024, 16);
@@ -97,6 +112,12 @@ function def(op: u32, nIn: u32, nOut: u32, gas: u32, supported: bool): void {
     TABLE + ((<usize>op) << 2),
     nIn | (nOut << 8) | (gas << 16) | DEFINED | (supported ? SUPPORTED : 0),
   );
+}
+
+/** A world-state opcode: runs in stages (`world.ts`), static gas charged in stage 0. */
+function defWorld(op: u32, nIn: u32, nOut: u32, gas: u32): void {
+  def(op, nIn, nOut, gas, true);
+  store<u32>(TABLE + ((<usize>op) << 2), load<u32>(TABLE + ((<usize>op) << 2)) | WORLD);
 }
 
 function initTable(): void {
@@ -115,7 +136,7 @@ function initTable(): void {
   for (let op: u32 = 0x10; op <= 0x1d; op++) def(op, op === 0x15 || op === 0x19 ? 1 : 2, 1, 3, true);
   def(0x20, 2, 1, 30, true); // KECCAK256
   def(0x30, 0, 1, 2, true); // ADDRESS
-  def(0x31, 1, 1, 0, false); // BALANCE
+  defWorld(0x31, 1, 1, 0); // BALANCE
   def(0x32, 0, 1, 2, true); // ORIGIN
   def(0x33, 0, 1, 2, true); // CALLER
   def(0x34, 0, 1, 2, true); // CALLVALUE
@@ -125,11 +146,11 @@ function initTable(): void {
   def(0x38, 0, 1, 2, true); // CODESIZE
   def(0x39, 3, 0, 3, true); // CODECOPY
   def(0x3a, 0, 1, 2, true); // GASPRICE
-  def(0x3b, 1, 1, 0, false); // EXTCODESIZE
-  def(0x3c, 4, 0, 0, false); // EXTCODECOPY
+  defWorld(0x3b, 1, 1, 0); // EXTCODESIZE
+  defWorld(0x3c, 4, 0, 0); // EXTCODECOPY
   def(0x3d, 0, 1, 2, true); // RETURNDATASIZE
   def(0x3e, 3, 0, 3, true); // RETURNDATACOPY
-  def(0x3f, 1, 1, 0, false); // EXTCODEHASH
+  defWorld(0x3f, 1, 1, 0); // EXTCODEHASH
   def(0x40, 1, 1, 20, true); // BLOCKHASH
   def(0x41, 0, 1, 2, true); // COINBASE
   def(0x42, 0, 1, 2, true); // TIMESTAMP
@@ -137,7 +158,7 @@ function initTable(): void {
   def(0x44, 0, 1, 2, true); // PREVRANDAO
   def(0x45, 0, 1, 2, true); // GASLIMIT
   def(0x46, 0, 1, 2, true); // CHAINID
-  def(0x47, 0, 1, 5, false); // SELFBALANCE
+  defWorld(0x47, 0, 1, 5); // SELFBALANCE
   def(0x48, 0, 1, 2, true); // BASEFEE
   def(0x49, 1, 1, 3, true); // BLOBHASH
   def(0x4a, 0, 1, 2, true); // BLOBBASEFEE
@@ -145,16 +166,16 @@ function initTable(): void {
   def(0x51, 1, 1, 3, true); // MLOAD
   def(0x52, 2, 0, 3, true); // MSTORE
   def(0x53, 2, 0, 3, true); // MSTORE8
-  def(0x54, 1, 1, 0, false); // SLOAD
-  def(0x55, 2, 0, 0, false); // SSTORE
+  defWorld(0x54, 1, 1, 0); // SLOAD
+  defWorld(0x55, 2, 0, 0); // SSTORE
   def(0x56, 1, 0, 8, true); // JUMP
   def(0x57, 2, 0, 10, true); // JUMPI
   def(0x58, 0, 1, 2, true); // PC
   def(0x59, 0, 1, 2, true); // MSIZE
   def(0x5a, 0, 1, 2, true); // GAS
   def(0x5b, 0, 0, 1, true); // JUMPDEST
-  def(0x5c, 1, 1, 100, false); // TLOAD
-  def(0x5d, 2, 0, 100, false); // TSTORE
+  defWorld(0x5c, 1, 1, 100); // TLOAD
+  defWorld(0x5d, 2, 0, 100); // TSTORE
   def(0x5e, 3, 0, 3, true); // MCOPY
   def(0x5f, 0, 1, 2, true); // PUSH0
   for (let op: u32 = 0x60; op <= 0x7f; op++) def(op, 0, 1, 3, true); // PUSH1..32
@@ -181,197 +202,12 @@ export function opcodeSupported(op: u32): bool {
   return (e & DEFINED) === 0 || (e & SUPPORTED) !== 0;
 }
 
-// ---- per-step registers ----
-let pc: u64 = 0;
-let gas: u64 = 0;
-let sp: u64 = 0;
-let codeLen: u64 = 0;
-let msize: u64 = 0;
-let msizeRead = false;
-let msizeDirty = false;
-let cachedChunk: u64 = u64.MAX_VALUE;
-let cachedPtr: usize = 0;
-
-function codeByte(p: u64): u32 {
-  if (p >= codeLen) return 0;
-  const idx = p / 31;
-  if (idx !== cachedChunk) {
-    cachedPtr = read(gCode(idx));
-    cachedChunk = idx;
-  }
-  return <u32>load<u8>(cachedPtr + 1 + <usize>(p % 31));
-}
-
-/** Stack item `k` from the top (0 = top), as limbs at `dst`. */
-function arg(k: u64, dst: usize): void {
-  loadBE(read(gStack(sp - 1 - k)), dst);
-}
-
-/** Stack item `k` from the top, big-endian, as a pointer into the tree (read-only). */
-function argBE(k: u64): usize {
-  return read(gStack(sp - 1 - k));
-}
-
-function getMsize(): u64 {
-  if (!msizeRead) {
-    msize = rdU64(G_MEM_LEN);
-    msizeRead = true;
-  }
-  return msize;
-}
-
-function memCost(words: u64): u64 {
-  return words * 3 + (words * words) / 512;
-}
-
-/** Charges and records the expansion for touching [off, off + size); false when out of gas. */
-function expand(off: u64, size: u64): bool {
-  if (size === 0) return true;
-  if (off >= MAX_MEM || size >= MAX_MEM) return false;
-  const end = off + size;
-  const cur = getMsize();
-  if (end <= cur) return true;
-  const words = (end + 31) / 32;
-  const cost = memCost(words) - memCost(cur / 32);
-  if (gas < cost) return false;
-  gas -= cost;
-  msize = words * 32;
-  msizeDirty = true;
-  return true;
-}
-
-/** Copies `n` memory bytes from `off` (already within msize) to `dst`. */
-function memRead(off: u64, n: u64, dst: usize): void {
-  let done: u64 = 0;
-  while (done < n) {
-    const p = off + done;
-    const j = p >> 5;
-    const s = p & 31;
-    const take = min<u64>(32 - s, n - done);
-    memory.copy(dst + <usize>done, read(gMem(j)) + <usize>s, <usize>take);
-    done += take;
-  }
-}
-
-/** Writes `n` bytes from `src` to memory at `off` (already within msize). */
-function memWrite(off: u64, src: usize, n: u64): void {
-  let done: u64 = 0;
-  while (done < n) {
-    const p = off + done;
-    const j = p >> 5;
-    const s = p & 31;
-    const take = min<u64>(32 - s, n - done);
-    if (take === 32) {
-      write(gMem(j), src + <usize>done);
-    } else {
-      memory.copy(WT, read(gMem(j)), 32);
-      memory.copy(WT + <usize>s, src + <usize>done, <usize>take);
-      write(gMem(j), WT);
-    }
-    done += take;
-  }
-}
-
-/** Copies `n` bytes of a chunked byte string (calldata or return data) from `off` to `dst`. */
-function chunkedRead(isCalldata: bool, len: u64, off: u64, n: u64, dst: usize): void {
-  memory.fill(dst, 0, <usize>n);
-  if (off >= len) return;
-  const end = min<u64>(off + n, len);
-  let p = off;
-  while (p < end) {
-    const j = p >> 5;
-    const s = p & 31;
-    const take = min<u64>(32 - s, end - p);
-    const src = isCalldata ? read(gCalldata(j)) : read(gReturndata(j));
-    memory.copy(dst + <usize>(p - off), src + <usize>s, <usize>take);
-    p += take;
-  }
-}
-
-function codeRead(off: u64, n: u64, dst: usize): void {
-  for (let i: u64 = 0; i < n; i++) {
-    store<u8>(dst + <usize>i, <u8>(off + i < codeLen ? codeByte(off + i) : 0));
-  }
-}
-
-// ---- finishing a step ----
-
-/** Replaces the top `nIn` items with `nOut` (0 or 1) result (big-endian at `res`), advances pc. */
-function finish(nIn: u64, nOut: u64, res: usize, advance: u64): void {
-  const base = sp - nIn;
-  if (nOut === 1) write(gStack(base), res);
-  for (let i = base + nOut; i < sp; i++) write(gStack(i), ZERO);
-  const nsp = base + nOut;
-  if (nsp !== sp) wrU64(G_STACK_LEN, nsp);
-  wrU64(G_PC, pc + advance);
-  wrU64(G_GAS, gas);
-  if (msizeDirty) wrU64(G_MEM_LEN, msize);
-}
-
-function pushU64(v: u64): void {
-  memory.fill(T, 0, 32);
-  store<u64>(T, bswap<u64>(v), 24);
-  finish(0, 1, T, 1);
-}
-
-function pushWord(ptr: usize): void {
-  memory.copy(T, ptr, 32);
-  finish(0, 1, T, 1);
-}
-
-function resultLimbs(nIn: u64, limbs: usize): void {
-  storeBE(limbs, T);
-  finish(nIn, 1, T, 1);
-}
-
-function resultBool(nIn: u64, b: bool): void {
-  memory.fill(T, 0, 32);
-  if (b) store<u8>(T, 1, 31);
-  finish(nIn, 1, T, 1);
-}
-
-/** The frame halts: STOP/RETURN/REVERT (status 1/1/2) or exceptional (3, all gas). */
-function halt(status: u64, gasLeft: u64, outOff: u64, outSize: u64): void {
-  if (rdU64(G_DEPTH) !== 0) fail(ERR_UNSUPPORTED_PHASE, PHASE_FRAME_EXIT);
-  wrU64(G_GAS, gasLeft);
-  wrU64(G_TX_STATUS, status);
-  wrU64(G_TX_GASLEFT, gasLeft);
-  if (outSize !== 0) {
-    wrU64(G_TX_OUTOFF, outOff);
-    wrU64(G_TX_OUTSIZE, outSize);
-    if (msizeDirty) wrU64(G_MEM_LEN, msize);
-  }
-  wrU64(G_PHASE, PHASE_TX_FINALIZE);
-}
-
-function exceptional(): void {
-  halt(3, 0, 0, 0);
-}
-
-function validJump(t: u64): bool {
-  if (t >= codeLen) return false;
-  if (codeByte(t) !== 0x5b) return false;
-  const lead = <u64>load<u8>(cachedPtr);
-  const p = t % 31;
-  if (p < lead) return false;
-  let i = lead;
-  while (i < p) {
-    const b = <u64>load<u8>(cachedPtr + 1 + <usize>i);
-    i += b >= 0x60 && b <= 0x7f ? b - 0x5e : 1;
-  }
-  return i === p;
-}
-
 // ---- the step ----
 
 /** Executes one step of the `Exec` phase. */
 export function execStep(): void {
   if (!tableReady) initTable();
-  cachedChunk = u64.MAX_VALUE;
-  msizeRead = false;
-  msizeDirty = false;
-  pc = rdU64(G_PC);
-  codeLen = rdU64(G_CODE_LEN);
+  loadRegisters();
   const op = codeByte(pc);
   const e = load<u32>(TABLE + ((<usize>op) << 2));
   if ((e & DEFINED) === 0 || op === 0xfe) {
@@ -379,8 +215,15 @@ export function execStep(): void {
     return;
   }
   if ((e & SUPPORTED) === 0) fail(ERR_UNSUPPORTED_OPCODE, <u64>op);
-  gas = rdU64(G_GAS);
-  sp = rdU64(G_STACK_LEN);
+  loadGasAndStack();
+  const world = (e & WORLD) !== 0;
+  if (world) {
+    const stage = rdU64(G_STAGE);
+    if (stage !== 0) {
+      worldStep(op, stage);
+      return;
+    }
+  }
   const split = op === 0x20 || op === 0x37 || op === 0x39 || op === 0x3e || op === 0x5e;
   if (split) {
     const cursor = rdU64(G_CURSOR);
@@ -396,11 +239,14 @@ export function execStep(): void {
     return;
   }
   const sgas = <u64>((e >> 16) & 0xff);
-  if (gas < sgas) {
+  if (!useGas(sgas)) {
     exceptional();
     return;
   }
-  gas -= sgas;
+  if (world) {
+    worldStep(op, 0);
+    return;
+  }
   if (split) {
     splitStep(op, 0);
     return;
@@ -510,11 +356,10 @@ function simpleOp(op: u32): void {
       let bits: i32 = 255;
       while (bits >= 0 && ((load<u64>(B + ((<usize>bits >> 6) << 3)) >> <u64>(bits & 63)) & 1) === 0) bits--;
       const bytes = <u64>((bits + 8) >> 3);
-      if (gas < 50 * bytes) {
+      if (!useGas(50 * bytes)) {
         exceptional();
         return;
       }
-      gas -= 50 * bytes;
       setU64(R, 1);
       for (let i = bits; i >= 0; i--) {
         mulW(R, R, R);
@@ -777,11 +622,10 @@ function splitStep(op: u32, cursor: u64): void {
     }
     const words = (size + 31) / 32;
     const perWord: u64 = isHash ? 6 : 3;
-    if (gas < words * perWord) {
+    if (!useGas(words * perWord)) {
       exceptional();
       return;
     }
-    gas -= words * perWord;
     if (op === 0x3e) {
       const rdLen = rdU64(G_RD_LEN);
       if (src > rdLen || size > rdLen - src) {
@@ -819,7 +663,7 @@ function splitStep(op: u32, cursor: u64): void {
     wrU64(G_CURSOR, next);
     if (cursor === 0) {
       wrU64(G_GAS, gas);
-      if (msizeDirty) wrU64(G_MEM_LEN, msize);
+      if (memoryGrew()) wrU64(G_MEM_LEN, msizeNow());
     }
   }
 }
@@ -857,6 +701,6 @@ function keccakPiece(cursor: u64, off: u64, size: u64): void {
   wrU64(G_CURSOR, cursor + KECCAK_PIECE);
   if (cursor === 0) {
     wrU64(G_GAS, gas);
-    if (msizeDirty) wrU64(G_MEM_LEN, msize);
+    if (memoryGrew()) wrU64(G_MEM_LEN, msizeNow());
   }
 }
