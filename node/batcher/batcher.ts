@@ -30,11 +30,10 @@ import { ChannelOut } from "../../core/derive/channelOut.ts";
 import type { CompressionAlgo } from "../../core/derive/compression.ts";
 import { ChannelOutError } from "../../core/derive/errors.ts";
 import { FRAME_OVERHEAD, type Frame } from "../../core/derive/frame.ts";
-import type { L2BlockInput } from "../../core/derive/types.ts";
 import type { Logger } from "../log.ts";
 import { channelCodec } from "../rollup/codec.ts";
 import type { RpcBlock } from "../rollup/engineClient.ts";
-import { rawTransaction } from "../rollup/l2Transactions.ts";
+import { fullL2BlockInput } from "../rollup/l2Source.ts";
 import { RpcClient } from "../rollup/rpcClient.ts";
 import { type ManagedTx, TxManager } from "./txManager.ts";
 
@@ -299,14 +298,7 @@ export class Batcher {
   }
 
   private addBlock(b: RpcBlock, l1Head: number): void {
-    const input: L2BlockInput = {
-      hash: b.hash,
-      number: Number(b.number),
-      parentHash: b.parentHash,
-      timestamp: Number(b.timestamp),
-      gasLimit: BigInt(b.gasLimit),
-      transactions: b.transactions.map(rawTransaction),
-    };
+    const input = fullL2BlockInput(b);
     // Keep a channel within one frame when its blocks allow: the uncompressed size bounds the
     // compressed one (plus a few bytes of stream overhead).
     const rlpTarget = this.frameSize() - FRAME_OVERHEAD - 256;

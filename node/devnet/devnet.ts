@@ -332,12 +332,14 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         await (crash ? n.engine.kill() : n.engine.stop());
         n.engine = await startEngine(which, { engine: Number(url.port), rpc: Number(rpcUrl.port) });
         n.node = await startNode(which, n.engine, Number(new URL(n.node.rpcUrl).port));
+        await n.node.driver.waitReady();
       },
       async restartNode(which) {
         const n = nodes[which];
         const port = Number(new URL(n.node.rpcUrl).port);
         await n.node.stop();
         n.node = await startNode(which, n.engine, port);
+        await n.node.driver.waitReady();
       },
       async stop() {
         await devnet.proposer?.stop();

@@ -127,7 +127,16 @@ export class Driver {
   constructor(private readonly o: DriverOptions) {
     this.l2 = new EngineL2Source(o.engine, o.config);
     const derivationL1 = withConfirmations(o.l1, o.verifierL1Confs ?? 0, () => this.l1Head.number);
-    this.pipeline = new DerivationPipeline(o.config, derivationL1, this.l2, { decompressor: o.decompressor });
+    this.pipeline = new DerivationPipeline(o.config, derivationL1, this.l2, {
+      decompressor: o.decompressor,
+      onEvent: (e) =>
+        o.log.info("derivation dropped input", {
+          stage: e.stage,
+          kind: e.kind,
+          reason: e.reason,
+          l1: e.origin.number,
+        }),
+    });
     if (o.sequencer) {
       this.sequencer = new Sequencer({
         config: o.config,
@@ -190,6 +199,21 @@ export class Driver {
       finalizedL2: this.finalized,
       pendingSafeL2: this.safe,
     };
+  }
+
+  /** Resolves once the first reset is done (sync status available), or after `timeoutMs`. */
+  async waitReady(timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.syncStatus()) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
+  /** Counts of inputs derivation dropped, by `stage:kind` (bad frames, channels, batches). */
+  derivationMetrics(): ReadonlyMap<string, number> {
+    return this.pipeline.metrics;
   }
 
   /** Why derivation stopped (a critical error), if it did. */

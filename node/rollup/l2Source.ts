@@ -26,6 +26,11 @@ export function l2BlockInput(b: RpcBlock): L2BlockInput {
   };
 }
 
+/** The whole block as derivation's input type, every transaction re-encoded (what the batcher batches). */
+export function fullL2BlockInput(b: RpcBlock): L2BlockInput {
+  return { ...l2BlockInput(b), transactions: b.transactions.map(rawTransaction) };
+}
+
 /** `L2Source` over one engine. */
 export class EngineL2Source implements L2Source {
   private readonly byHash = new Map<string, { ref: L2BlockRef; sys: SystemConfig }>();

@@ -206,9 +206,32 @@ export async function waitBothSafe(d: Devnet, n: number, timeoutMs = 90_000): Pr
   ]);
   if (a.hash !== b.hash || a.stateRoot !== b.stateRoot) {
     throw new Error(
-      `block ${n} differs: sequencer ${a.hash} (${a.stateRoot}) verifier ${b.hash} (${b.stateRoot})`,
+      `block ${n} differs: sequencer ${a.hash} (${a.stateRoot}) verifier ${b.hash} (${b.stateRoot}); ${await firstDifference(d, n)}`,
     );
   }
+}
+
+/** Describes the first L2 block at or below `upTo` where the two nodes' engines differ. */
+export async function firstDifference(d: Devnet, upTo: number): Promise<string> {
+  // biome-ignore lint/suspicious/noExplicitAny: diagnostic dump of raw JSON-RPC objects
+  type Json = any;
+  let lo = 0;
+  let hi = upTo;
+  const get = (url: string, n: number) =>
+    rpc<Json>(url, "eth_getBlockByNumber", [`0x${n.toString(16)}`, true]);
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const [a, b] = await Promise.all([get(d.info.l2.rpcUrl, mid), get(d.info.verifier.l2RpcUrl, mid)]);
+    if (a.hash === b.hash) lo = mid + 1;
+    else hi = mid;
+  }
+  const [a, b] = await Promise.all([get(d.info.l2.rpcUrl, lo), get(d.info.verifier.l2RpcUrl, lo)]);
+  if (a.hash === b.hash) return `no difference up to block ${upTo}`;
+  const fields = Object.keys(a).filter(
+    (k) => k !== "transactions" && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+  );
+  const txs = (x: Json) => x.transactions.map((t: Json) => `${t.hash.slice(0, 10)}/${t.type}`).join(",");
+  return `first difference at block ${lo}: ${fields.map((k) => `${k}=${a[k]}|${b[k]}`).join(" ")}; txs sequencer [${txs(a)}] verifier [${txs(b)}]`;
 }
 
 /** The L1 public client type the helpers return. */
