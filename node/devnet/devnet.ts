@@ -267,6 +267,9 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         rollupRpcUrl: sequencer.node.rpcUrl,
         privateKey: devAccount(ROLES.batcher).privateKey,
         da: o.da ?? "calldata",
+        // Blob KZG commitments and proofs take about a second of CPU each in TypeScript:
+        // gather a few L1 blocks of L2 blocks per blob.
+        maxChannelDuration: o.da === "blobs" ? 4 : 1,
         log: log.child({ service: "batcher" }),
       });
     let batcher: Batcher | undefined;
