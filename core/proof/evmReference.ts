@@ -14,6 +14,8 @@ import { type WorldAccount, word32 } from "./world.ts";
 
 /** The state before one opcode, as both machines expose it. */
 export interface OpState {
+  /** Call depth (0 for the top frame). */
+  depth: number;
   pc: number;
   gasLeft: bigint;
   stack: bigint[];
@@ -91,6 +93,9 @@ export async function runReference(
     }
   }
   const preStateRoot = await stateManager.getStateRoot();
+  // A transaction-level checkpoint, as runTx takes: without it, the first nested call's commit
+  // would clear the original-storage cache that SSTORE's gas reads (EIP-2200).
+  await stateManager.checkpoint();
   const evm = await createEVM({ common, blockchain, stateManager });
   const hex = (b: Uint8Array): string => bytesToHex(b).slice(2);
   evm.journal.addAlwaysWarmAddress(hex(req.address ?? new Uint8Array(20)));
@@ -116,6 +121,7 @@ export async function runReference(
   evm.events!.on("step", (s: InterpreterStep) => {
     const msize = Number(s.memoryWordCount) * 32;
     ops.push({
+      depth: s.depth,
       pc: s.pc,
       gasLeft: s.gasLeft,
       stack: [...s.stack],
@@ -146,8 +152,14 @@ export async function runReference(
     output: status === 3 ? new Uint8Array(0) : res.returnValue,
     refund: status === 1 ? (res.gasRefund ?? 0n) : 0n,
     preStateRoot,
-    postStateRoot: await stateManager.getStateRoot(),
+    postStateRoot: await postRoot(),
   };
+  /** The state root after EIP-161's end-of-transaction removal of touched empty accounts. */
+  async function postRoot(): Promise<Uint8Array> {
+    await evm.journal.cleanup();
+    await stateManager.commit();
+    return stateManager.getStateRoot();
+  }
 }
 
 /** Minimal big-endian bytes of `v` (ethereumjs's storage value form). */

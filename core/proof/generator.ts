@@ -56,6 +56,12 @@ export function readResult(m: StepMachine): FrameResult {
   return { status, gasLeft, output, refund: m.getU64(G.refund) };
 }
 
+/** Whether a frame-mode trace goes on: the top frame has not halted (a child may be returning). */
+export function running(m: StepMachine): boolean {
+  const phase = Number(m.getU64(G.phase));
+  return phase === Phase.Exec || phase === Phase.FrameExit;
+}
+
 /** Fetches a preimage the machine misses, asynchronously (an engine's `debug_dbGet`). */
 export type AsyncPreimageSource = (hash: Uint8Array) => Promise<Uint8Array | undefined>;
 
@@ -104,7 +110,7 @@ function* traceFrame(
   const witnesses: Uint8Array[] = [];
   const access: bigint[][] = [];
   let n = 0;
-  while (m.getU64(G.phase) === BigInt(Phase.Exec)) {
+  while (running(m)) {
     if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
     yield* stepOnce(m, n);
     roots.push(m.root());
@@ -128,16 +134,16 @@ function* rootsAt(
   const out = new Map<number, Uint8Array>();
   let n = 0;
   let k = 0;
-  let running = true;
+  let live = true;
   while (k < want.length) {
-    if (want[k] === n || !running) {
+    if (want[k] === n || !live) {
       out.set(want[k++], m.root());
       continue;
     }
     if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
     yield* stepOnce(m, n);
     n++;
-    running = m.getU64(G.phase) === BigInt(Phase.Exec);
+    live = running(m);
   }
   return out;
 }

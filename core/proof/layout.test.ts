@@ -106,13 +106,13 @@ function specRoot(req: FrameRequest): Uint8Array {
     keccak256(req.code),
     zero,
   ]);
-  const op = container([u64(0n), merkleize([], 3), ...Array.from({ length: 14 }, () => zero)]);
+  const op = merkleize([], 5); // 32 zero chunks
   const frame = container([
     u64(0n), // pc
     u64(req.gas),
     list([], 10, 0), // stack
     list([], 20, 0), // memory
-    list(bytesChunks(calldata), 16, calldata.length),
+    list(bytesChunks(calldata), 20, calldata.length),
     list([], 20, 0), // returnData
     code,
     addr(req.caller),
@@ -120,9 +120,9 @@ function specRoot(req: FrameRequest): Uint8Array {
     word(req.value ?? 0n),
     u64(0n), // kind
     u64(0n), // isStatic
+    merkleize([], 2), // exit
+    merkleize([], 3), // snapshot
     zero, // reserved
-    container(Array.from({ length: 8 }, () => zero)), // snapshot
-    container(Array.from({ length: 4 }, () => zero)), // ret
     op,
   ]);
   return container([
@@ -130,14 +130,14 @@ function specRoot(req: FrameRequest): Uint8Array {
     block,
     zero, // inputs (not yet used)
     tx,
-    merkleize([frame], 10, 50), // frames: frame 0, the rest unused (Z[50])
+    merkleize([frame], 11, 49), // frames: frame 0, the rest unused (Z[49])
     u64(0n), // depth
     EMPTY_ROOT, // worldRoot: the empty world
     // accessed: the frame's address is warm (key keccak(address), value 0x01), no slot
     container([secureTrieRoot([[req.address ?? new Uint8Array(20), new Uint8Array([1])]]), EMPTY_ROOT]),
     EMPTY_ROOT, // transientRoot
     zero, // refund
-    zero, // logs
+    container([zero, Z[56], ...Array.from({ length: 14 }, () => zero)]), // logs: no log
     zero, // receipts
     zero, // selfdestructs
     zero, // created
@@ -183,11 +183,11 @@ describe("step-state layout", () => {
     const vectors: [FrameRequest, `0x${string}`][] = [
       [
         { code: new Uint8Array(0), gas: 0n },
-        "0xcb72d37a7eaeedc56b093932bb1e60f211846831944909d562861a18d92fc613",
+        "0xa1cc926e87b8481f28432971c65d9b450ecd3ee0a1cdbb73b301932b8a78ef21",
       ],
       [
         { code: new Uint8Array([0x60, 1, 0]), gas: 100n },
-        "0x65e4302d6d7a7dc23e0c06fe30680b1ccdbb1eedcef30ca6a133a060f5ebb0e3",
+        "0x145c4dfdc815b11f6c7420f129c14930da87dc987934bf8b142f029046217010",
       ],
     ];
     for (const [req, want] of vectors) {

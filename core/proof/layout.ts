@@ -76,14 +76,18 @@ export const gBlobHash = (i: bigint): bigint => (624n << 4n) | i;
 /** Gindex of chunk `i` of the walk's value. */
 export const gWalkValue = (i: bigint): bigint => (503n << 2n) | i;
 
-/** Gindex of frame `d`'s root (element `d` of `frames`, a `Vector[Frame, 1024]` at gindex 20). */
-export const gFrame = (d: bigint): bigint => (20n << 10n) | d;
+/** Most frames: depths 0..1024. */
+export const MAX_DEPTH = 1024;
+
+/** Gindex of frame `d`'s root (element `d` of `frames`, a `Vector[Frame, 2048]` at gindex 20). */
+export const gFrame = (d: bigint): bigint => (20n << 11n) | d;
 
 /** Gindices of frame `d`'s fields (§2, `Frame`). */
 export function frameG(d = 0n) {
   const f = gFrame(d) << 4n;
-  const op = (f + 15n) << 4n;
+  const op = (f + 15n) << 5n;
   const code = (f + 6n) << 2n;
+  const exit = (f + 12n) << 2n;
   return {
     pc: f,
     gas: f + 1n,
@@ -98,14 +102,17 @@ export function frameG(d = 0n) {
     value: f + 9n,
     kind: f + 10n,
     isStatic: f + 11n,
+    exitStatus: exit,
+    exitOutOffset: exit + 1n,
+    exitOutSize: exit + 2n,
     cursor: op,
-    stage: op + 2n,
+    stage: op + 1n,
     /** Gindex of stack item `i` (from the bottom). */
     stack: (i: bigint): bigint => (((f + 2n) << 1n) << 10n) | i,
     /** Gindex of memory word `j`. */
     mem: (j: bigint): bigint => (((f + 3n) << 1n) << 20n) | j,
     /** Gindex of calldata chunk `j`. */
-    calldata: (j: bigint): bigint => (((f + 4n) << 1n) << 16n) | j,
+    calldata: (j: bigint): bigint => (((f + 4n) << 1n) << 20n) | j,
     /** Gindex of return-data chunk `j`. */
     returnData: (j: bigint): bigint => (((f + 5n) << 1n) << 20n) | j,
     /** Gindex of code chunk `i`. */
@@ -115,8 +122,8 @@ export function frameG(d = 0n) {
 
 /** Most code chunks a frame holds (2048 x 31 bytes). */
 export const MAX_CODE_CHUNKS = 2048;
-/** Most calldata bytes (2^21). */
-export const MAX_CALLDATA = 1 << 21;
+/** Most calldata bytes (2^25). */
+export const MAX_CALLDATA = 1 << 25;
 
 /**
  * The shape of a part of the state: a single chunk, an all-zero subtree of a height (vectors of
@@ -135,17 +142,18 @@ export const FRAME_SHAPE: Shape = {
     leaf, // gas
     { list: 10 }, // stack
     { list: 20 }, // memory
-    { list: 16 }, // calldata
+    { list: 20 }, // calldata
     { list: 20 }, // returnData
     { container: [{ zero: 11 }, leaf, leaf, leaf] }, // code
-    ...leaves(6), // caller, address, value, kind, isStatic, reserved
+    ...leaves(5), // caller, address, value, kind, isStatic
+    { zero: 2 }, // exit: 4 chunks
     { zero: 3 }, // snapshot: 8 chunks
-    { zero: 2 }, // ret: 4 chunks
-    { container: [leaf, { zero: 3 }, ...leaves(14)] }, // op
+    leaf, // reserved
+    { zero: 5 }, // op: 32 chunks
   ],
 };
 
-/** The empty step state (§2): every field zero; no frame in use (`frames` all-zero, height 60). */
+/** The empty step state (§2): every field zero; no frame in use (`frames` all-zero, height 60: each slot `Z[49]`). */
 export const STATE_SHAPE: Shape = {
   container: [
     leaf, // phase
@@ -156,7 +164,10 @@ export const STATE_SHAPE: Shape = {
     leaf, // depth
     leaf, // worldRoot
     { zero: 1 }, // accessed: {addresses, slots}
-    ...leaves(7), // transientRoot, refund, logs, receipts, selfdestructs, created, blockGasUsed
+    leaf, // transientRoot
+    leaf, // refund
+    { container: [leaf, { zero: 56 }, ...leaves(14)] }, // logs: count, entries (unused: Z[36] each)
+    ...leaves(4), // receipts, selfdestructs, created, blockGasUsed
     {
       container: [...leaves(7), { zero: 2 }, ...leaves(3), { zero: 3 }, { zero: 7 }, { zero: 7 }, leaf, leaf],
     }, // walk

@@ -30,6 +30,7 @@ const ERR = {
   missingPreimage: 9,
   fetchAfterWrite: 10,
   badNode: 11,
+  unsupportedPrecompile: 12,
 } as const;
 
 const ZERO_CHUNK = new Uint8Array(32);
@@ -233,6 +234,14 @@ export class StepMachine {
           });
         }
         return new MachineError(`malformed MPT node reached${at} (byte ${arg})`, { details, cause });
+      case ERR.unsupportedPrecompile:
+        return new UnsupportedStepError(
+          `unsupported precompile 0x${arg.toString(16).padStart(2, "0")}${at}`,
+          {
+            details,
+            cause,
+          },
+        );
       case ERR.badState:
         return new InvalidWitnessError(
           `invalid witness: state holds an impossible value at gindex ${arg}${at}`,

@@ -48,6 +48,8 @@ export interface RandomProgramOptions {
    * EXTCODEHASH, EXTCODECOPY, TLOAD, TSTORE), with these addresses (and ADDRESS) as targets.
    */
   world?: readonly Uint8Array[];
+  /** Also call these addresses (and ADDRESS) with CALL, CALLCODE, DELEGATECALL, STATICCALL. */
+  calls?: readonly Uint8Array[];
 }
 
 const SLOTS = [0n, 1n, 2n, 3n, 4n, 9n, 1n << 255n, (1n << 256n) - 1n];
@@ -92,7 +94,20 @@ export function randomProgram(
     if (world === undefined || rand() < 0.25) return [0x30]; // ADDRESS
     return [0x73, ...pick(world)];
   };
+  const calls = opts.calls;
   for (let s = 0; s < snippets; s++) {
+    if (calls !== undefined && rand() < 0.15) {
+      const op = pick([0xf1, 0xf1, 0xf2, 0xf4, 0xfa]);
+      const small = (): bigint => BigInt(int(rand() < 0.8 ? 200 : 5000));
+      code.push(...pushBytes(small()), ...pushBytes(small()), ...pushBytes(small()), ...pushBytes(small()));
+      if (op === 0xf1 || op === 0xf2) code.push(...pushBytes(rand() < 0.6 ? 0n : BigInt(int(20))));
+      code.push(...(rand() < 0.2 ? [0x30] : [0x73, ...pick(calls)]));
+      code.push(...(rand() < 0.5 ? [0x5a] : pushBytes(BigInt(int(rand() < 0.5 ? 3000 : 200_000)))), op);
+      if (rand() < 0.5) code.push(0x3d);
+      if (rand() < 0.3)
+        code.push(...pushBytes(BigInt(int(3))), ...pushBytes(0n), ...pushBytes(BigInt(int(300))), 0x3e);
+      continue;
+    }
     if (world !== undefined && rand() < 0.35) {
       const w = rand();
       if (w < 0.25) code.push(...pushBytes(pick(SLOTS)), 0x54);

@@ -4,10 +4,11 @@
  * ways a step ends (`finish` writes the stack, pc, gas and memory length; `halt` ends the frame).
  * Shared by the opcode interpreter (`interp.ts`) and the world-state opcodes (`world.ts`).
  */
-import { ERR_UNSUPPORTED_PHASE, fail, SCRATCH } from "./layout";
+import { SCRATCH } from "./layout";
 import {
+  DEPTH,
+  fExit,
   G_CODE_LEN,
-  G_DEPTH,
   G_GAS,
   G_MEM_LEN,
   G_PC,
@@ -190,16 +191,30 @@ export function resultBool(nIn: u64, b: bool): void {
 
 /** The frame halts: STOP/RETURN/REVERT (status 1/1/2) or exceptional (3, all gas). */
 export function halt(status: u64, gasLeft: u64, outOff: u64, outSize: u64): void {
-  if (rdU64(G_DEPTH) !== 0) fail(ERR_UNSUPPORTED_PHASE, PHASE_FRAME_EXIT);
   wrU64(G_GAS, gasLeft);
-  wrU64(G_TX_STATUS, status);
-  wrU64(G_TX_GASLEFT, gasLeft);
-  if (outSize !== 0) {
-    wrU64(G_TX_OUTOFF, outOff);
-    wrU64(G_TX_OUTSIZE, outSize);
-    if (msizeDirty) wrU64(G_MEM_LEN, msize);
+  if (outSize !== 0 && msizeDirty) wrU64(G_MEM_LEN, msize);
+  if (DEPTH === 0) {
+    wrU64(G_TX_STATUS, status);
+    wrU64(G_TX_GASLEFT, gasLeft);
+    if (outSize !== 0) {
+      wrU64(G_TX_OUTOFF, outOff);
+      wrU64(G_TX_OUTSIZE, outSize);
+    }
+    wrU64(G_PHASE, PHASE_TX_FINALIZE);
+    return;
   }
-  wrU64(G_PHASE, PHASE_TX_FINALIZE);
+  // A child frame: its exit record (progress 0), then FrameExit returns to the parent (§3).
+  wrU64(fExit(DEPTH, 0), status);
+  if (outSize !== 0) {
+    wrU64(fExit(DEPTH, 1), outOff);
+    wrU64(fExit(DEPTH, 2), outSize);
+  }
+  wrU64(G_PHASE, PHASE_FRAME_EXIT);
+}
+
+/** Adds `n` gas (gas a call returns). */
+export function addGas(n: u64): void {
+  gas += n;
 }
 
 export function exceptional(): void {

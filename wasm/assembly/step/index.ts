@@ -11,6 +11,7 @@
  * preimage (`addPreimage`) and runs the step again.
  */
 
+import { frameExitStep } from "./frames";
 import { execStep } from "./interp";
 import {
   clearError,
@@ -33,7 +34,16 @@ import {
   packPreimages,
   preimagesReset,
 } from "./preimages";
-import { G_DEPTH, G_PHASE, G_WALK_MODE, PHASE_EXEC, rdU64, setFrame } from "./state";
+import {
+  G_DEPTH,
+  G_PHASE,
+  G_WALK_MODE,
+  MAX_DEPTH,
+  PHASE_EXEC,
+  PHASE_FRAME_EXIT,
+  rdU64,
+  setFrame,
+} from "./state";
 import {
   accessAt,
   accessCount,
@@ -117,10 +127,11 @@ export function step(): void {
     return;
   }
   const depth = rdU64(G_DEPTH);
-  if (depth >= 1024) fail(ERR_BAD_STATE, G_DEPTH);
+  if (depth > MAX_DEPTH) fail(ERR_BAD_STATE, G_DEPTH);
   setFrame(depth);
   const phase = rdU64(G_PHASE);
   if (phase === PHASE_EXEC) execStep();
+  else if (phase === PHASE_FRAME_EXIT) frameExitStep();
   else if (phase <= 8) fail(ERR_UNSUPPORTED_PHASE, phase);
   else fail(ERR_BAD_STATE, G_PHASE);
 }

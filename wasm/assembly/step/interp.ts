@@ -35,6 +35,7 @@ import {
   useGas,
   validJump,
 } from "./exec";
+import { callStep } from "./frames";
 import { ERR_UNSUPPORTED_OPCODE, fail, SCRATCH } from "./layout";
 import {
   G_ADDRESS,
@@ -85,6 +86,12 @@ import {
 } from "./u256";
 import { worldStep } from "./world";
 
+/** Runs stage `stage` of a staged opcode. */
+function stagedStep(op: u32, stage: u64): void {
+  if (op === 0xf1 || op === 0xf2 || op === 0xf4 || op === 0xfa) callStep(op, stage);
+  else worldStep(op, stage);
+}
+
 // Scratch slots (limbs unless noted).
 const A: usize = SCRATCH;
 const B: usize = SCRATCH + 32;
@@ -114,7 +121,7 @@ function def(op: u32, nIn: u32, nOut: u32, gas: u32, supported: bool): void {
   );
 }
 
-/** A world-state opcode: runs in stages (`world.ts`), static gas charged in stage 0. */
+/** An opcode that runs in stages (`world.ts`, `frames.ts`), static gas charged in stage 0. */
 function defWorld(op: u32, nIn: u32, nOut: u32, gas: u32): void {
   def(op, nIn, nOut, gas, true);
   store<u32>(TABLE + ((<usize>op) << 2), load<u32>(TABLE + ((<usize>op) << 2)) | WORLD);
@@ -183,12 +190,12 @@ function initTable(): void {
   for (let n: u32 = 1; n <= 16; n++) def(0x8f + n, n + 1, n + 1, 3, true); // SWAP1..16
   for (let n: u32 = 0; n <= 4; n++) def(0xa0 + n, 2 + n, 0, 0, false); // LOG0..4
   def(0xf0, 3, 1, 0, false); // CREATE
-  def(0xf1, 7, 1, 0, false); // CALL
-  def(0xf2, 7, 1, 0, false); // CALLCODE
+  defWorld(0xf1, 7, 1, 0); // CALL
+  defWorld(0xf2, 7, 1, 0); // CALLCODE
   def(0xf3, 2, 0, 0, true); // RETURN
-  def(0xf4, 6, 1, 0, false); // DELEGATECALL
+  defWorld(0xf4, 6, 1, 0); // DELEGATECALL
   def(0xf5, 4, 1, 0, false); // CREATE2
-  def(0xfa, 6, 1, 0, false); // STATICCALL
+  defWorld(0xfa, 6, 1, 0); // STATICCALL
   def(0xfd, 2, 0, 0, true); // REVERT
   def(0xfe, 0, 0, 0, true); // INVALID
   def(0xff, 1, 0, 0, false); // SELFDESTRUCT
@@ -220,7 +227,7 @@ export function execStep(): void {
   if (world) {
     const stage = rdU64(G_STAGE);
     if (stage !== 0) {
-      worldStep(op, stage);
+      stagedStep(op, stage);
       return;
     }
   }
@@ -244,7 +251,7 @@ export function execStep(): void {
     return;
   }
   if (world) {
-    worldStep(op, 0);
+    stagedStep(op, 0);
     return;
   }
   if (split) {

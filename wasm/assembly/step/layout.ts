@@ -50,6 +50,8 @@ export const ERR_MISSING_PREIMAGE: i32 = 9;
 export const ERR_FETCH_AFTER_WRITE: i32 = 10;
 /** An MPT node reached from the state is malformed (arg: byte offset in it). */
 export const ERR_BAD_NODE: i32 = 11;
+/** A call to a precompile the machine does not implement yet (arg: its address). */
+export const ERR_UNSUPPORTED_PRECOMPILE: i32 = 12;
 
 let errCode: i32 = 0;
 let errArg: u64 = 0;

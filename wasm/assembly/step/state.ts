@@ -66,10 +66,73 @@ export function gWalkPathDepth(i: u64): u64 {
   return ((<u64>509) << 7) | i;
 }
 
-/** Gindex of frame `d`'s root (element `d` of `frames`, a `Vector[Frame, 1024]` at 20). */
+/** Most frames: depths 0..1024 (a call from depth 1024 fails). */
+export const MAX_DEPTH: u64 = 1024;
+
+/** Gindex of frame `d`'s root (element `d` of `frames`, a `Vector[Frame, 2048]` at 20). */
 export function gFrame(d: u64): u64 {
-  return ((<u64>20) << 10) | d;
+  return ((<u64>20) << 11) | d;
 }
+
+// Fields of any frame `d` (field k of a Frame at `gFrame(d) · 16 + k`).
+export const F_PC: u64 = 0;
+export const F_GAS: u64 = 1;
+export const F_CALLER: u64 = 7;
+export const F_ADDRESS: u64 = 8;
+export const F_VALUE: u64 = 9;
+export const F_KIND: u64 = 10;
+export const F_IS_STATIC: u64 = 11;
+
+/** Gindex of field `k` of frame `d`. */
+export function fField(d: u64, k: u64): u64 {
+  return (gFrame(d) << 4) | k;
+}
+/** Data root of frame `d`'s stack, memory, calldata, return data (heights 10, 20, 20, 20). */
+export function fStackData(d: u64): u64 {
+  return fField(d, 2) << 1;
+}
+export function fMemData(d: u64): u64 {
+  return fField(d, 3) << 1;
+}
+export function fCalldataData(d: u64): u64 {
+  return fField(d, 4) << 1;
+}
+export function fReturnData(d: u64): u64 {
+  return fField(d, 5) << 1;
+}
+/** Frame `d`'s `code` container (chunks at +0, length +1, hash +2). */
+export function fCode(d: u64): u64 {
+  return fField(d, 6) << 2;
+}
+/** Frame `d`'s `exit` container: status, outOffset, outSize, progress. */
+export function fExit(d: u64, k: u64): u64 {
+  return (fField(d, 12) << 2) | k;
+}
+/** Frame `d`'s `snapshot`: the 8 revertible values (§6). */
+export function fSnapshot(d: u64, k: u64): u64 {
+  return (fField(d, 13) << 3) | k;
+}
+/** Field `o` of frame `d`'s `op` state (a container of 32 chunks). */
+export function fOp(d: u64, o: u64): u64 {
+  return (fField(d, 15) << 5) | o;
+}
+
+// OpState fields (§2): a container of 32 chunks.
+export const O_CURSOR: u64 = 0;
+export const O_STAGE: u64 = 1;
+export const O_FLAGS: u64 = 2;
+export const O_NONCE: u64 = 3;
+export const O_BALANCE: u64 = 4;
+export const O_STORAGE_ROOT: u64 = 5;
+export const O_CODE_HASH: u64 = 6;
+export const O_T0: u64 = 7;
+export const O_T1: u64 = 8;
+export const O_SPONGE: u64 = 16;
+
+// Snapshot fields (§6), in order.
+export const G_LOGS_COUNT: u64 = 416;
+export const G_SELFDESTRUCTS: u64 = 28;
+export const G_CREATED: u64 = 29;
 
 // The current frame's fields (set by `setFrame`).
 export let G_PC: u64 = 0;
@@ -121,18 +184,22 @@ export function setFrame(d: u64): void {
   G_ADDRESS = f + 8;
   G_VALUE = f + 9;
   G_IS_STATIC = f + 11;
-  opBase = (f + 15) << 4;
-  G_CURSOR = opBase;
-  spongeData = opBase + 1;
-  G_STAGE = opBase + 2;
-  G_OP_FLAGS = opBase + 3;
-  G_OP_NONCE = opBase + 4;
-  G_OP_BALANCE = opBase + 5;
-  G_OP_STORAGE_ROOT = opBase + 6;
-  G_OP_CODE_HASH = opBase + 7;
-  G_OP_T0 = opBase + 8;
-  G_OP_T1 = opBase + 9;
+  opBase = (f + 15) << 5;
+  G_CURSOR = opBase + O_CURSOR;
+  spongeData = opBase + O_SPONGE;
+  G_STAGE = opBase + O_STAGE;
+  G_OP_FLAGS = opBase + O_FLAGS;
+  G_OP_NONCE = opBase + O_NONCE;
+  G_OP_BALANCE = opBase + O_BALANCE;
+  G_OP_STORAGE_ROOT = opBase + O_STORAGE_ROOT;
+  G_OP_CODE_HASH = opBase + O_CODE_HASH;
+  G_OP_T0 = opBase + O_T0;
+  G_OP_T1 = opBase + O_T1;
+  DEPTH = d;
 }
+
+/** The current frame's depth (set by `setFrame`). */
+export let DEPTH: u64 = 0;
 
 export function gStack(i: u64): u64 {
   return (stackData << 10) | i;
@@ -141,7 +208,7 @@ export function gMem(j: u64): u64 {
   return (memData << 20) | j;
 }
 export function gCalldata(j: u64): u64 {
-  return (cdData << 16) | j;
+  return (cdData << 20) | j;
 }
 export function gReturndata(j: u64): u64 {
   return (rdData << 20) | j;
@@ -150,10 +217,11 @@ export function gCode(i: u64): u64 {
   return (codeData << 11) | i;
 }
 export function gSponge(i: u64): u64 {
-  return (spongeData << 3) | i;
+  return spongeData + i;
 }
 
 // Phases (§3)
+export const PHASE_FRAME_ENTER: u64 = 3;
 export const PHASE_EXEC: u64 = 4;
 export const PHASE_FRAME_EXIT: u64 = 5;
 export const PHASE_TX_FINALIZE: u64 = 6;

@@ -53,7 +53,7 @@ import {
   wrU64,
 } from "./state";
 import { read, write } from "./tree";
-import { toU64Sat } from "./u256";
+import { storeBE, toU64Sat } from "./u256";
 
 /** keccak256 of empty code. */
 export const EMPTY_CODE_HASH: usize = memory.data<u8>([
@@ -109,7 +109,7 @@ function isZero32(a: usize): bool {
 // ---- keys ----
 
 /** `keccak(address)` for the 20 address bytes at `a`. */
-function addressKey(a: usize): usize {
+export function addressKey(a: usize): usize {
   keccak256(a, 20, KEY);
   return KEY;
 }
@@ -196,8 +196,8 @@ function rlpUint(p: usize, end: usize, dst: usize, max: usize): usize {
   return p + 1 + n;
 }
 
-/** Decodes an account value (`len` 0: absent, the empty account) into `aNonce`, `A_*`. */
-function decodeAccount(v: usize, len: usize): void {
+/** Decodes an account value (`len` 0: absent, the empty account) into the current account. */
+export function decodeAccount(v: usize, len: usize): void {
   if (len === 0) {
     aNonce = 0;
     memory.fill(A_BALANCE, 0, 32);
@@ -224,6 +224,43 @@ function decodeAccount(v: usize, len: usize): void {
   if (p + 66 !== end || load<u8>(p) !== 0xa0 || load<u8>(p + 33) !== 0xa0) fail(ERR_BAD_NODE, 0);
   memory.copy(A_ROOT, p + 1, 32);
   memory.copy(A_CODE, p + 34, 32);
+}
+
+/** Encodes the current account into `dst` (≤ 128 bytes); returns the length (0: delete). */
+export function encodeAccountTo(dst: usize): usize {
+  const n = encodeAccount();
+  memory.copy(dst, ENC, n);
+  return n;
+}
+
+/** The current account's balance (a big-endian word). */
+export function accountBalance(): usize {
+  return A_BALANCE;
+}
+
+/** Sets the current account's balance from limbs. */
+export function setAccountBalance(limbs: usize): void {
+  storeBE(limbs, A_BALANCE);
+}
+
+/** The current account's code hash. */
+export function accountCodeHash(): usize {
+  return A_CODE;
+}
+
+/** The current account's nonce. */
+export function accountNonce(): u64 {
+  return aNonce;
+}
+
+/** Sets the current account's nonce. */
+export function setAccountNonce(n: u64): void {
+  aNonce = n;
+}
+
+/** Whether the current account is empty (EIP-161: nonce 0, balance 0, no code). */
+export function accountIsEmpty(): bool {
+  return aNonce === 0 && isZero32(A_BALANCE) && eq32(A_CODE, EMPTY_CODE_HASH);
 }
 
 /** Encodes `aNonce`, `A_*` into `ENC`; returns the length (0 for an empty account: delete). */

@@ -1,0 +1,515 @@
+/**
+ * Call frames (docs/fault-proof.md §3, §6): the CALL family in stages on the caller's frame,
+ * entering a fresh frame at `depth + 1`, and the `FrameExit` phase that returns to the caller.
+ *
+ * CALL, CALLCODE, DELEGATECALL, STATICCALL keep their operands on the caller's stack until the
+ * call completes. Stages (the caller's `op.stage`): 0 warms the target; 1 reads the target's
+ * account; 2 charges gas (access, memory, value transfer, new account; EIP-150's 63/64 cap) and
+ * fails early past depth 1024; with a value, 3 checks the caller's balance, takes the snapshot and
+ * debits the caller, 4-5 credit the receiver, 6 goes on; then either the call completes at once
+ * (no code at the target) or a fresh frame is written (`initFrame`), 7 copies the calldata in
+ * pieces and 8 loads the code and enters the frame. `FrameExit` (the child halted) restores the
+ * snapshot on failure, copies the output into the caller's return data and memory in pieces,
+ * returns the child's gas and pushes the result.
+ */
+import { readRun, writeRun } from "./bytesio";
+import { addGas, argBE, exceptional, expand, finish, gas, memoryGrew, msizeNow, useGas } from "./exec";
+import { ERR_BAD_STATE, ERR_UNSUPPORTED_PRECOMPILE, fail, SCRATCH } from "./layout";
+import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import { entryData, entryLen, fetchPreimage } from "./preimages";
+import {
+  DEPTH,
+  F_ADDRESS,
+  F_CALLER,
+  F_GAS,
+  F_IS_STATIC,
+  F_KIND,
+  F_PC,
+  F_VALUE,
+  fCalldataData,
+  fCode,
+  fExit,
+  fField,
+  fMemData,
+  fOp,
+  fReturnData,
+  fSnapshot,
+  fStackData,
+  G_ACCESSED_ADDRESSES,
+  G_ACCESSED_SLOTS,
+  G_ADDRESS,
+  G_CALLER,
+  G_CREATED,
+  G_CURSOR,
+  G_DEPTH,
+  G_GAS,
+  G_IS_STATIC,
+  G_LOGS_COUNT,
+  G_MEM_LEN,
+  G_OP_CODE_HASH,
+  G_OP_FLAGS,
+  G_OP_T0,
+  G_PHASE,
+  G_REFUND,
+  G_SELFDESTRUCTS,
+  G_STAGE,
+  G_TRANSIENT_ROOT,
+  G_VALUE,
+  G_WORLD_ROOT,
+  MAX_DEPTH,
+  O_STAGE,
+  PHASE_EXEC,
+  rdU64,
+  wrU64,
+} from "./state";
+import { read, write, writeZero } from "./tree";
+import { addW, isZeroW, loadBE, ltW, subW, toU64Sat } from "./u256";
+import {
+  accountBalance,
+  accountCodeHash,
+  accountIsEmpty,
+  addressKey,
+  decodeAccount,
+  EMPTY_CODE_HASH,
+  encodeAccountTo,
+  setAccountBalance,
+} from "./world";
+
+const OP_CALL: u32 = 0xf1;
+const OP_CALLCODE: u32 = 0xf2;
+const OP_DELEGATECALL: u32 = 0xf4;
+const OP_STATICCALL: u32 = 0xfa;
+
+/** Most bytes one piece of a copy moves. */
+const PIECE: u64 = 1024;
+
+const ONE: usize = memory.data<u8>([1]);
+const ROOT: usize = SCRATCH + 0x1800;
+const ADDR: usize = SCRATCH + 0x1820;
+const W: usize = SCRATCH + 0x1840;
+const LA: usize = SCRATCH + 0x1860;
+const LB: usize = SCRATCH + 0x1880;
+const LR: usize = SCRATCH + 0x18a0;
+const VAL: usize = SCRATCH + 0x1900;
+const BUF: usize = SCRATCH + 0x2000;
+
+/** Caller-frame flags in `op.flags`: the target was cold, the target account exists. */
+const FLAG_COLD: u64 = 1;
+const FLAG_EXISTS: u64 = 2;
+
+function hasValue(op: u32): bool {
+  return op === OP_CALL || op === OP_CALLCODE;
+}
+
+/** Stack index of argsOffset (argsLength, retOffset, retLength follow). */
+function argsAt(op: u32): u64 {
+  return hasValue(op) ? 3 : 2;
+}
+
+function nIn(op: u32): u64 {
+  return hasValue(op) ? 7 : 6;
+}
+
+/** Stack item `k` (from the top) of the current frame as a u64, saturated. */
+function argU64(k: u64): u64 {
+  loadBE(argBE(k), LA);
+  return toU64Sat(LA);
+}
+
+/** The value operand of CALL/CALLCODE (zero for the others), big-endian at `W`. */
+function callValue(op: u32): usize {
+  if (hasValue(op)) memory.copy(W, argBE(2), 32);
+  else memory.fill(W, 0, 32);
+  return W;
+}
+
+/** The 20 bytes of an `Address` word at `p`. */
+function addr20(p: usize, dst: usize): usize {
+  memory.copy(dst, p + 12, 20);
+  return dst;
+}
+
+function isPrecompile(a: usize): bool {
+  for (let i: usize = 0; i < 19; i++) if (load<u8>(a + i) !== 0) return false;
+  const b = load<u8>(a + 19);
+  return b >= 1 && b <= 10;
+}
+
+function next(stage: u64): void {
+  wrU64(G_STAGE, stage);
+}
+
+function worldPut(key: usize, len: usize, stage: u64): void {
+  memory.copy(ROOT, read(G_WORLD_ROOT), 32);
+  startWalk(WALK_PUT, ROOT, key, VAL, len);
+  next(stage);
+}
+
+function worldGet(key: usize, stage: u64): void {
+  memory.copy(ROOT, read(G_WORLD_ROOT), 32);
+  startWalk(WALK_GET, ROOT, key, 0, 0);
+  next(stage);
+}
+
+function storeWorldRoot(): void {
+  memory.copy(ROOT, walkRoot(), 32);
+  write(G_WORLD_ROOT, ROOT);
+}
+
+/**
+ * Ends the call without running code: returns `back` gas, empties the return data, pushes
+ * `ok`, clears the stage and advances pc.
+ */
+function endCall(op: u32, ok: bool, back: u64): void {
+  addGas(back);
+  writeZero(fReturnData(DEPTH), 20);
+  wrU64(fReturnData(DEPTH) + 1, 0);
+  wrU64(G_STAGE, 0);
+  memory.fill(W, 0, 32);
+  if (ok) store<u8>(W, 1, 31);
+  finish(nIn(op), 1, W, 1);
+}
+
+/** Runs stage `stage` of CALL, CALLCODE, DELEGATECALL or STATICCALL (`op`) on the current frame. */
+export function callStep(op: u32, stage: u64): void {
+  switch (<i32>stage) {
+    case 0: {
+      if (op === OP_CALL && rdU64(G_IS_STATIC) !== 0 && !isZeroW(loadTo(callValue(op), LB))) {
+        exceptional();
+        return;
+      }
+      memory.copy(ROOT, read(G_ACCESSED_ADDRESSES), 32);
+      startWalk(WALK_PUT, ROOT, addressKey(addr20(argBE(1), ADDR)), ONE, 1);
+      next(1);
+      return;
+    }
+    case 1: {
+      const cold = !walkFound();
+      if (cold) {
+        memory.copy(ROOT, walkRoot(), 32);
+        write(G_ACCESSED_ADDRESSES, ROOT);
+      }
+      wrU64(G_OP_FLAGS, cold ? FLAG_COLD : 0);
+      worldGet(addressKey(addr20(argBE(1), ADDR)), 2);
+      return;
+    }
+    case 2:
+      chargeCall(op);
+      return;
+    case 3: {
+      // The caller's account: enough balance for the value?
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      loadBE(accountBalance(), LA);
+      loadBE(callValue(op), LB);
+      if (ltW(LA, LB)) {
+        endCall(op, false, rdU64(G_OP_T0));
+        return;
+      }
+      writeSnapshot(DEPTH + 1);
+      subW(LA, LB, LR);
+      setAccountBalance(LR);
+      worldPut(addressKey(addr20(read(G_ADDRESS), ADDR)), encodeAccountTo(VAL), 4);
+      return;
+    }
+    case 4: {
+      storeWorldRoot();
+      const to = op === OP_CALL ? addr20(argBE(1), ADDR) : addr20(read(G_ADDRESS), ADDR);
+      worldGet(addressKey(to), 5);
+      return;
+    }
+    case 5: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      loadBE(accountBalance(), LA);
+      loadBE(callValue(op), LB);
+      addW(LA, LB, LR);
+      setAccountBalance(LR);
+      const to = op === OP_CALL ? addr20(argBE(1), ADDR) : addr20(read(G_ADDRESS), ADDR);
+      worldPut(addressKey(to), encodeAccountTo(VAL), 6);
+      return;
+    }
+    case 6:
+      storeWorldRoot();
+      enter(op, false);
+      return;
+    case 7:
+      copyCalldata(op);
+      return;
+    case 8:
+      loadCode();
+      return;
+    default:
+      fail(ERR_BAD_STATE, G_STAGE);
+  }
+}
+
+/** Copies the big-endian word at `src` as limbs to `dst`; returns `dst`. */
+function loadTo(src: usize, dst: usize): usize {
+  loadBE(src, dst);
+  return dst;
+}
+
+/** Stage 2: the target's account is read; charge the call and decide how it goes on. */
+function chargeCall(op: u32): void {
+  const n = walkValue(VAL);
+  decodeAccount(VAL, n);
+  const exists = n > 0;
+  let flags = rdU64(G_OP_FLAGS);
+  if (exists) flags |= FLAG_EXISTS;
+  wrU64(G_OP_FLAGS, flags);
+  write(G_OP_CODE_HASH, accountCodeHash());
+  const withValue = hasValue(op) && !isZeroW(loadTo(callValue(op), LB));
+  let cost: u64 = flags & FLAG_COLD ? 2600 : 100;
+  if (withValue) cost += 9000;
+  if (op === OP_CALL && withValue && (!exists || accountIsEmpty())) cost += 25000;
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const inLen = argU64(a + 1);
+  const outOff = argU64(a + 2);
+  const outLen = argU64(a + 3);
+  if (!expand(inOff, inLen) || !expand(outOff, outLen) || !useGas(cost)) {
+    exceptional();
+    return;
+  }
+  const requested = argU64(0);
+  const cap = gas - gas / 64;
+  let child = min<u64>(requested, cap);
+  useGas(child);
+  if (withValue) child += 2300;
+  wrU64(G_GAS, gas);
+  if (memoryGrew()) wrU64(G_MEM_LEN, msizeNow());
+  wrU64(G_OP_T0, child);
+  if (DEPTH + 1 > MAX_DEPTH) {
+    endCall(op, false, child);
+    return;
+  }
+  if (withValue) {
+    worldGet(addressKey(addr20(read(G_ADDRESS), ADDR)), 3);
+    return;
+  }
+  enter(op, true);
+}
+
+/**
+ * After the value transfer (if any): complete at once when there is no code to run, else write
+ * the child frame and go on with its calldata and code. `snapshot`: also take the snapshot (a
+ * value-transferring call took it before debiting the caller).
+ */
+function enter(op: u32, snapshot: bool): void {
+  const target = addr20(argBE(1), ADDR);
+  if (isPrecompile(target)) fail(ERR_UNSUPPORTED_PRECOMPILE, <u64>load<u8>(target + 19));
+  const codeHash = SCRATCH + 0x18c0;
+  memory.copy(codeHash, read(G_OP_CODE_HASH), 32);
+  const child = rdU64(G_OP_T0);
+  if (eqHash(codeHash, EMPTY_CODE_HASH)) {
+    endCall(op, true, child);
+    return;
+  }
+  initFrame(op, DEPTH + 1, child, codeHash, snapshot);
+  const inLen = argU64(argsAt(op) + 1);
+  wrU64(fCalldataData(DEPTH + 1) + 1, inLen);
+  if (inLen === 0) next(8);
+  else {
+    wrU64(G_CURSOR, 0);
+    next(7);
+  }
+}
+
+function eqHash(a: usize, b: usize): bool {
+  return (
+    load<u64>(a) === load<u64>(b) &&
+    load<u64>(a, 8) === load<u64>(b, 8) &&
+    load<u64>(a, 16) === load<u64>(b, 16) &&
+    load<u64>(a, 24) === load<u64>(b, 24)
+  );
+}
+
+/** The 8 revertible values (§6) into frame `c`'s snapshot. */
+function writeSnapshot(c: u64): void {
+  write(fSnapshot(c, 0), cp(G_WORLD_ROOT));
+  write(fSnapshot(c, 1), cp(G_ACCESSED_ADDRESSES));
+  write(fSnapshot(c, 2), cp(G_ACCESSED_SLOTS));
+  write(fSnapshot(c, 3), cp(G_TRANSIENT_ROOT));
+  write(fSnapshot(c, 4), cp(G_REFUND));
+  write(fSnapshot(c, 5), cp(G_LOGS_COUNT));
+  write(fSnapshot(c, 6), cp(G_SELFDESTRUCTS));
+  write(fSnapshot(c, 7), cp(G_CREATED));
+}
+
+const CP: usize = SCRATCH + 0x18e0;
+function cp(g: u64): usize {
+  memory.copy(CP, read(g), 32);
+  return CP;
+}
+
+/** Writes a fresh frame at depth `c` (§2) for a call `op` from the current frame. */
+function initFrame(op: u32, c: u64, childGas: u64, codeHash: usize, snapshot: bool): void {
+  wrU64(fField(c, F_PC), 0);
+  wrU64(fField(c, F_GAS), childGas);
+  writeZero(fStackData(c), 10);
+  wrU64(fStackData(c) + 1, 0);
+  writeZero(fMemData(c), 20);
+  wrU64(fMemData(c) + 1, 0);
+  writeZero(fCalldataData(c), 20);
+  writeZero(fReturnData(c), 20);
+  wrU64(fReturnData(c) + 1, 0);
+  writeZero(fCode(c), 11);
+  wrU64(fCode(c) + 1, 0);
+  write(fCode(c) + 2, codeHash);
+  wrU64(fCode(c) + 3, 0);
+  // Context (§3): who calls, whose storage, what value, static or not.
+  const self = SCRATCH + 0x1940;
+  memory.copy(self, read(G_ADDRESS), 32);
+  const caller = op === OP_DELEGATECALL ? cp(G_CALLER) : self;
+  write(fField(c, F_CALLER), caller);
+  if (op === OP_CALL || op === OP_STATICCALL) {
+    memory.fill(W, 0, 12);
+    memory.copy(W + 12, argBE(1) + 12, 20);
+    write(fField(c, F_ADDRESS), W);
+  } else write(fField(c, F_ADDRESS), self);
+  if (op === OP_DELEGATECALL) write(fField(c, F_VALUE), cp(G_VALUE));
+  else write(fField(c, F_VALUE), callValue(op));
+  wrU64(fField(c, F_KIND), op === OP_CALL ? 0 : op === OP_CALLCODE ? 1 : op === OP_DELEGATECALL ? 2 : 3);
+  wrU64(fField(c, F_IS_STATIC), op === OP_STATICCALL || rdU64(G_IS_STATIC) !== 0 ? 1 : 0);
+  writeZero(fField(c, 12), 2);
+  if (snapshot) writeSnapshot(c);
+  wrU64(fField(c, 14), 0);
+  writeZero(fField(c, 15), 5);
+}
+
+/** Stage 7: the next piece of calldata from the caller's memory into the child's calldata. */
+function copyCalldata(op: u32): void {
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const inLen = argU64(a + 1);
+  const done = rdU64(G_CURSOR);
+  const n = min<u64>(PIECE, inLen - done);
+  readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff + done, n, BUF);
+  writeRun(fCalldataData(DEPTH + 1), 20, done, BUF, n);
+  if (done + n === inLen) {
+    wrU64(G_CURSOR, 0);
+    next(8);
+  } else wrU64(G_CURSOR, done + n);
+}
+
+/**
+ * Stage 8: the child's code, the preimage of the target's code hash, chunked (§2, `Code`) into
+ * the child frame in one step; then the child runs.
+ */
+function loadCode(): void {
+  const c = DEPTH + 1;
+  const e = fetchPreimage(read(G_OP_CODE_HASH));
+  const code = entryData(e);
+  const len = entryLen(e);
+  const chunk = SCRATCH + 0x1960;
+  let pushEnd: usize = 0;
+  let pc: usize = 0;
+  for (let i: usize = 0; i * 31 < len; i++) {
+    const start = i * 31;
+    while (pc < start) {
+      const b = <usize>load<u8>(code + pc);
+      if (b >= 0x60 && b <= 0x7f) {
+        pc += b - 0x5e;
+        pushEnd = pc;
+      } else pc++;
+    }
+    memory.fill(chunk, 0, 32);
+    store<u8>(chunk, <u8>(pushEnd > start ? min<usize>(31, pushEnd - start) : 0));
+    memory.copy(chunk + 1, code + start, min<usize>(31, len - start));
+    write((fCode(c) << 11) | <u64>i, chunk);
+  }
+  wrU64(fCode(c) + 1, <u64>len);
+  wrU64(G_STAGE, 9);
+  wrU64(G_DEPTH, c);
+}
+
+// ---- FrameExit ----
+
+/**
+ * One step of `FrameExit` (the current frame, at depth ≥ 1, has halted). The first step
+ * restores the snapshot on failure and empties the caller's return data; each next one copies a
+ * piece of the output into the caller's return data and memory; the last also returns the
+ * child's gas, pushes the result and resumes the caller.
+ */
+export function frameExitStep(): void {
+  const c = DEPTH;
+  if (c === 0) fail(ERR_BAD_STATE, G_DEPTH);
+  const p = c - 1;
+  const status = rdU64(fExit(c, 0));
+  const outOff = rdU64(fExit(c, 1));
+  const outSize = status === 3 ? 0 : rdU64(fExit(c, 2));
+  const progress = rdU64(fExit(c, 3));
+  if (progress === 0) {
+    if (status !== 1) restoreSnapshot(c);
+    writeZero(fReturnData(p), 20);
+    wrU64(fReturnData(p) + 1, outSize);
+    if (outSize === 0) {
+      resume(c, p, status);
+      return;
+    }
+    wrU64(fExit(c, 3), 1);
+    return;
+  }
+  const done = progress - 1;
+  const n = min<u64>(PIECE, outSize - done);
+  readRun(fMemData(c), 20, u64.MAX_VALUE, outOff + done, n, BUF);
+  writeRun(fReturnData(p), 20, done, BUF, n);
+  // The caller's memory gets min(retLength, outSize) bytes at retOffset.
+  const op = callerOpcode(p);
+  const a = argsAt(op);
+  const retOff = stackU64(p, a + 2);
+  const retLen = stackU64(p, a + 3);
+  if (done < retLen) writeRun(fMemData(p), 20, retOff + done, BUF, min<u64>(n, retLen - done));
+  if (done + n === outSize) resume(c, p, status);
+  else wrU64(fExit(c, 3), progress + n);
+}
+
+/** The 8 snapshot values of frame `c` back into the state. */
+function restoreSnapshot(c: u64): void {
+  write(G_WORLD_ROOT, cp(fSnapshot(c, 0)));
+  write(G_ACCESSED_ADDRESSES, cp(fSnapshot(c, 1)));
+  write(G_ACCESSED_SLOTS, cp(fSnapshot(c, 2)));
+  write(G_TRANSIENT_ROOT, cp(fSnapshot(c, 3)));
+  write(G_REFUND, cp(fSnapshot(c, 4)));
+  write(G_LOGS_COUNT, cp(fSnapshot(c, 5)));
+  write(G_SELFDESTRUCTS, cp(fSnapshot(c, 6)));
+  write(G_CREATED, cp(fSnapshot(c, 7)));
+}
+
+const CODE_BYTE: usize = SCRATCH + 0x19a0;
+
+/** The opcode at frame `p`'s pc (the call it is in). */
+function callerOpcode(p: u64): u32 {
+  const pc = rdU64(fField(p, F_PC));
+  const ch = read((fCode(p) << 11) | (pc / 31));
+  return <u32>load<u8>(ch + 1 + <usize>(pc % 31));
+}
+
+/** Stack item `k` from the top of frame `p`, as a u64 (saturated). */
+function stackU64(p: u64, k: u64): u64 {
+  const sp = rdU64(fStackData(p) + 1);
+  loadBE(read((fStackData(p) << 10) | (sp - 1 - k)), LA);
+  return toU64Sat(LA);
+}
+
+/** Returns to frame `p`: its gas back, the call's operands replaced by the result, pc + 1. */
+function resume(c: u64, p: u64, status: u64): void {
+  const op = callerOpcode(p);
+  const back = rdU64(fField(c, F_GAS));
+  const pg = rdU64(fField(p, F_GAS));
+  wrU64(fField(p, F_GAS), pg + (status === 3 ? 0 : back));
+  const sp = rdU64(fStackData(p) + 1);
+  const k = nIn(op);
+  const base = sp - k;
+  memory.fill(W, 0, 32);
+  if (status === 1) store<u8>(W, 1, 31);
+  write((fStackData(p) << 10) | base, W);
+  memory.fill(W, 0, 32);
+  for (let i = base + 1; i < sp; i++) write((fStackData(p) << 10) | i, W);
+  wrU64(fStackData(p) + 1, base + 1);
+  wrU64(fField(p, F_PC), rdU64(fField(p, F_PC)) + 1);
+  wrU64(fOp(p, O_STAGE), 0);
+  wrU64(G_DEPTH, p);
+  wrU64(G_PHASE, PHASE_EXEC);
+}
