@@ -1,8 +1,8 @@
 /**
  * First-run setup of the devnet: deploy the L1 contracts (mining on demand while deploying,
  * then back to interval mining), and write the L2 genesis and the rollup config. The L2
- * genesis is anchored to the L1 head seen just before deployment: L2 block 0 has that block's
- * timestamp, which is also the oracle's starting timestamp.
+ * genesis is anchored to the last deployment block: L2 block 0 has that block's timestamp,
+ * which is also the oracle's starting timestamp.
  */
 import { writeFileSync } from "node:fs";
 import {
@@ -23,6 +23,7 @@ import { deployL1Contracts, type L1Deployment } from "../../contracts/deploy.ts"
 import { type RollupConfig, validateRollupConfig } from "../../core/derive/rollupConfig.ts";
 import { ecotoneScalarWord, ZERO32 } from "../../core/derive/systemConfig.ts";
 import { devAccount, ROLES, userAccounts } from "./accounts.ts";
+import { DevnetError } from "./errors.ts";
 import { MULTICALL3_ADDRESS, MULTICALL3_RUNTIME } from "./multicall/multicall3.ts";
 
 /** Chain parameters fixed at the devnet's genesis. */
@@ -82,7 +83,14 @@ export interface DevnetDeployment {
   genesisL1: { hash: Hex; number: number; timestamp: number };
 }
 
-/** Deploys the L1 contracts with the devnet's roles and parameters. */
+/**
+ * Deploys the L1 contracts with the devnet's roles and parameters. Every deployment block gets
+ * the same timestamp T (anvil's timestamp interval set to 0 while mining on demand), and the
+ * last of them becomes the L2 genesis's L1 block with L2 genesis time T, which is also the
+ * oracle's starting timestamp. Anchoring at the last deployment block matters when L1 and L2
+ * blocks come at the same pace: the sequencer's L1 origin advances by at most one L1 block per
+ * L2 block, so a backlog of L1 blocks behind the genesis would never be made up.
+ */
 export async function deployDevnetContracts(l1RpcUrl: string, p: DevnetParams): Promise<DevnetDeployment> {
   const chain = l1Chain(l1RpcUrl, p.l1ChainId);
   const publicClient = createPublicClient({ chain, transport: http(l1RpcUrl) }) as PublicClient;
@@ -92,12 +100,17 @@ export async function deployDevnetContracts(l1RpcUrl: string, p: DevnetParams): 
     transport: http(l1RpcUrl),
     account: privateKeyToAccount(deployer.privateKey),
   }) as WalletClient<Transport, Chain, Account>;
-  const head = await publicClient.getBlock({ blockTag: "latest" });
   // viem's multicall (and so its op-stack actions) expects Multicall3 at its usual address.
   await rpc(l1RpcUrl, "anvil_setCode", [MULTICALL3_ADDRESS, MULTICALL3_RUNTIME]);
   await rpc(l1RpcUrl, "evm_setAutomine", [true]);
   let deployment: L1Deployment;
+  let last: Awaited<ReturnType<typeof publicClient.getBlock>>;
+  let time: bigint;
   try {
+    const head = await publicClient.getBlock({ blockTag: "latest" });
+    time = head.timestamp + 1n;
+    await rpc(l1RpcUrl, "evm_setNextBlockTimestamp", [Number(time)]);
+    await rpc(l1RpcUrl, "anvil_setBlockTimestampInterval", [0]);
     deployment = await deployL1Contracts(wallet, publicClient, {
       owner: deployer.address,
       batcher: devAccount(ROLES.batcher).address,
@@ -106,17 +119,24 @@ export async function deployDevnetContracts(l1RpcUrl: string, p: DevnetParams): 
       submissionInterval: BigInt(p.submissionInterval),
       l2BlockTime: BigInt(p.l2BlockTime),
       startingBlockNumber: 0n,
-      startingTimestamp: head.timestamp,
+      startingTimestamp: time,
       finalizationPeriodSeconds: BigInt(p.finalizationPeriodSeconds),
       proposalBond: BigInt(p.proposalBondWei),
     });
+    last = await publicClient.getBlock({ blockTag: "latest" });
   } finally {
+    await rpc(l1RpcUrl, "anvil_removeBlockTimestampInterval", []);
     await rpc(l1RpcUrl, "evm_setAutomine", [false]);
     await rpc(l1RpcUrl, "evm_setIntervalMining", [p.l1BlockTime]);
   }
+  if (last.timestamp !== time) {
+    throw new DevnetError(
+      `deployment blocks should all have timestamp ${time}; the last has ${last.timestamp}`,
+    );
+  }
   return {
     deployment,
-    genesisL1: { hash: head.hash, number: Number(head.number), timestamp: Number(head.timestamp) },
+    genesisL1: { hash: last.hash!, number: Number(last.number), timestamp: Number(last.timestamp) },
   };
 }
 

@@ -123,6 +123,7 @@ export class Driver {
   private ticks = 0;
   private lastError = "";
   private building: Promise<unknown> | undefined;
+  private resetsWithoutProgress = 0;
 
   constructor(private readonly o: DriverOptions) {
     this.l2 = new EngineL2Source(o.engine, o.config);
@@ -327,6 +328,14 @@ export class Driver {
       safe = await this.l2.l2BlockRefByHash(safe.parentHash);
     }
     if (safe.number < finalized.number) safe = finalized;
+    // Work around core/derive's batch queue, which cannot start from a safe head whose origin
+    // is the L1 block right after the genesis L1 block (its reset base is then the genesis L1
+    // block, buffered first and never dropped): restart from the genesis epoch instead. This
+    // only concerns the first few seconds of a chain, so re-deriving them is cheap; the safe
+    // head may then sit below the finalized head until consolidation passes it again.
+    while (safe.number > genesisNumber && safe.l1origin.number === config.genesis.l1.number + 1) {
+      safe = await this.l2.l2BlockRefByHash(safe.parentHash);
+    }
     this.unsafe = unsafe;
     this.safe = safe;
     this.finalized = finalized;
@@ -366,8 +375,12 @@ export class Driver {
             return false;
           }
           if (e.severity === "reset") {
-            this.o.log.warn("derivation asks for a reset", { err: e.message });
+            // Back off when resets repeat without progress, rather than spin.
+            const again = this.resetsWithoutProgress++;
+            this.o.log.warn("derivation asks for a reset", { err: e.message, again });
             this.needsReset = true;
+            if (again > 0)
+              await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(again, 5))));
             return true;
           }
           this.halted = e.message;
@@ -385,7 +398,10 @@ export class Driver {
         // Not known before the first step.
       }
       if (r.kind === "eof") return false;
-      if (r.kind === "attributes") await this.insertDerived(r.value);
+      if (r.kind === "attributes") {
+        await this.insertDerived(r.value);
+        this.resetsWithoutProgress = 0;
+      }
     }
     return true;
   }
