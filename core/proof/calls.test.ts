@@ -28,6 +28,8 @@ const STORER = addr(0x43); // sstore(1, caller), sstore(2, callvalue), returns 6
 const REVERTER = addr(0x44); // sstore(5, 1), then revert with 3 bytes
 const BADOP = addr(0x45); // sstore(6, 1), then INVALID
 const RELAY = addr(0x46); // calls REVERTER, then STORER with all gas, returns both results
+const LOGGER = addr(0x47); // LOG2 of 40 bytes of memory, then returns
+const LOG_REVERT = addr(0x48); // LOG1, then reverts
 const EOA = addr(0x22);
 const ABSENT = addr(0x33);
 
@@ -36,6 +38,11 @@ const CODES = new Map<string, string>([
   [a20(STORER), "33 6001 55 34 6002 55 6001 54 6000 52 6002 54 6020 52 6040 6000 f3"],
   [a20(REVERTER), "6001 6005 55 62abcdef 6000 52 6003 601d fd"],
   [a20(BADOP), "6001 6006 55 fe"],
+  [
+    a20(LOGGER),
+    "7f0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20 6003 52 61abcd 6007 6028 6002 a2 00",
+  ],
+  [a20(LOG_REVERT), "6011 6000 6000 a1 6000 6000 fd"],
   [
     a20(RELAY),
     `6020 6000 6000 6000 6000 ${push20(REVERTER)} 5a f1 6000 52 3d 6020 52` +
@@ -121,6 +128,17 @@ describe("calls vs @ethereumjs/evm", () => {
     await run(`${call(0xf1, RET42, { out: 0xffff, outLen: 0xffff })} 00`, 20_000n);
     await run(`${call(0xf1, RET42)} 00`, 2_610n);
     await run(`${call(0xf1, EOA, { value: 1 })} 00`, 11_700n);
+  });
+
+  test("LOG0..LOG4 at every depth; logs of a failed frame are dropped", async () => {
+    const logs =
+      "6001 6002 6003 6004 6120 6000 a4 6009 6008 6007 6005 6001 a3 6000 6000 a0 6001 6100ff a1 6001 6002 6123 6003 a2";
+    await run(
+      `6001 6000 52 ${logs} ${call(0xf1, LOGGER)} ${call(0xf1, LOG_REVERT)} ${call(0xfa, LOGGER)} 00`,
+    );
+    await run("6000 6000 a0 00", 1_000_000n, { isStatic: true }); // a static frame cannot log
+    await run("6bffffffffffffffffffffff 6000 a0 00", 100_000n); // out of gas on the data size
+    await run(`63${(3000).toString(16).padStart(8, "0")} 6007 a0 00`); // data over three pieces
   });
 
   test("a call to a precompile is refused by name", () => {

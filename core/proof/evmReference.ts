@@ -5,7 +5,7 @@
  */
 import { createBlock } from "@ethereumjs/block";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
-import { createEVM, type InterpreterStep } from "@ethereumjs/evm";
+import { createEVM, type ExecResult, type InterpreterStep, Message } from "@ethereumjs/evm";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Address, bytesToHex, createAccount } from "@ethereumjs/util";
 import { keccak256 } from "../hash/keccak.ts";
@@ -31,6 +31,8 @@ export interface ReferenceRun {
   output: Uint8Array;
   /** The refund counter at the end (success only; else 0). */
   refund: bigint;
+  /** The logs (success only), each as `address topics.. : data` in hex. */
+  logs: string[];
   /** The state root before and after the frame (not reverted on failure: frame mode). */
   preStateRoot: Uint8Array;
   postStateRoot: Uint8Array;
@@ -129,19 +131,30 @@ export async function runReference(
       memory: opts.memory ? s.memory.slice(0, msize) : undefined,
     });
   });
-  const res = await evm.runCode({
-    code: req.code,
-    data: req.calldata ?? new Uint8Array(0),
-    gasLimit: req.gas,
-    caller: new Address(req.caller ?? new Uint8Array(20)),
-    to: new Address(req.address ?? new Uint8Array(20)),
-    origin: new Address(req.origin ?? new Uint8Array(20)),
-    value: req.value ?? 0n,
-    gasPrice: req.gasPrice ?? 0n,
-    isStatic: req.isStatic ?? false,
-    block,
-    blobVersionedHashes: (req.blobHashes ?? []).map((h) => bytesToHex(h)),
-  });
+  // `runCode`, but with the EIP-6780 created-address set a transaction has (runCode leaves it
+  // undefined, which CREATE trips over).
+  const inner = evm as unknown as {
+    _block: unknown;
+    _tx: unknown;
+    runInterpreter(m: Message): Promise<ExecResult>;
+  };
+  inner._block = block;
+  inner._tx = { gasPrice: req.gasPrice ?? 0n, origin: new Address(req.origin ?? new Uint8Array(20)) };
+  const res = await inner.runInterpreter(
+    new Message({
+      code: req.code,
+      data: req.calldata ?? new Uint8Array(0),
+      gasLimit: req.gas,
+      caller: new Address(req.caller ?? new Uint8Array(20)),
+      to: new Address(req.address ?? new Uint8Array(20)),
+      value: req.value ?? 0n,
+      depth: 0,
+      isStatic: req.isStatic ?? false,
+      selfdestruct: new Map(),
+      createdAddresses: new Set(),
+      blobVersionedHashes: (req.blobHashes ?? []).map((h) => bytesToHex(h)),
+    }),
+  );
   const err = res.exceptionError?.error;
   const status = err === undefined ? 1 : err === "revert" ? 2 : 3;
   const gasLeft = status === 3 ? 0n : req.gas - res.executionGasUsed;
@@ -151,6 +164,13 @@ export async function runReference(
     gasLeft,
     output: status === 3 ? new Uint8Array(0) : res.returnValue,
     refund: status === 1 ? (res.gasRefund ?? 0n) : 0n,
+    logs:
+      status === 1
+        ? (res.logs ?? []).map(
+            ([a, topics, data]) =>
+              `${bytesToHex(a)} ${topics.map((t) => bytesToHex(t)).join(" ")} : ${bytesToHex(data)}`,
+          )
+        : [],
     preStateRoot,
     postStateRoot: await postRoot(),
   };

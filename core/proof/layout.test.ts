@@ -139,8 +139,8 @@ function specRoot(req: FrameRequest): Uint8Array {
     zero, // refund
     container([zero, Z[56], ...Array.from({ length: 14 }, () => zero)]), // logs: no log
     zero, // receipts
-    zero, // selfdestructs
-    zero, // created
+    EMPTY_ROOT, // selfdestructs
+    EMPTY_ROOT, // created
     zero, // blockGasUsed
     container([
       ...Array.from({ length: 7 }, () => zero),
@@ -183,11 +183,11 @@ describe("step-state layout", () => {
     const vectors: [FrameRequest, `0x${string}`][] = [
       [
         { code: new Uint8Array(0), gas: 0n },
-        "0xa1cc926e87b8481f28432971c65d9b450ecd3ee0a1cdbb73b301932b8a78ef21",
+        "0x0c1aa3aefd432a8ea32e5b81df87b2e2e016071e722203cfce6c55ff23315db1",
       ],
       [
         { code: new Uint8Array([0x60, 1, 0]), gas: 100n },
-        "0x145c4dfdc815b11f6c7420f129c14930da87dc987934bf8b142f029046217010",
+        "0x529b5f883004cc57e4b4787e52c6edccd7c0ffd1c641fb53fea845dd9920a537",
       ],
     ];
     for (const [req, want] of vectors) {

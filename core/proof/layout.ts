@@ -37,6 +37,9 @@ export const G = {
   accessedSlots: 47n,
   transientRoot: 24n,
   refund: 25n,
+  logsCount: 416n,
+  selfdestructs: 28n,
+  created: 29n,
   // BlockContext
   number: 272n,
   timestamp: 273n,
@@ -73,6 +76,12 @@ export const G = {
 export const gBlockHash = (m: bigint): bigint => (280n << 8n) | (m & 255n);
 /** Gindex of blob hash `i`. */
 export const gBlobHash = (i: bigint): bigint => (624n << 4n) | i;
+/** Gindex of field `k` of log entry `i` (§2, `LogAccumulator`): address, topicCount, topics 0..3, data, reserved. */
+export const gLog = (i: bigint, k: bigint): bigint => (((417n << 20n) | i) << 3n) | k;
+/** Gindex of data chunk `j` of log entry `i`, and of its length. */
+export const gLogData = (i: bigint, j: bigint): bigint => ((gLog(i, 6n) << 1n) << 20n) | j;
+export const gLogDataLen = (i: bigint): bigint => (gLog(i, 6n) << 1n) + 1n;
+
 /** Gindex of chunk `i` of the walk's value. */
 export const gWalkValue = (i: bigint): bigint => (503n << 2n) | i;
 

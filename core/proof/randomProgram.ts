@@ -96,6 +96,18 @@ export function randomProgram(
   };
   const calls = opts.calls;
   for (let s = 0; s < snippets; s++) {
+    if (calls !== undefined && rand() < 0.01) {
+      code.push(...(rand() < 0.3 ? [0x30] : [0x73, ...pick(calls)]), 0xff); // SELFDESTRUCT
+      continue;
+    }
+    if (calls !== undefined && rand() < 0.03) {
+      // CREATE or CREATE2 of whatever memory holds (often garbage: exceptional or odd code).
+      const create2 = rand() < 0.5;
+      if (create2) code.push(...pushBytes(BigInt(int(4))));
+      code.push(...pushBytes(BigInt(int(100))), ...pushBytes(BigInt(int(300))), ...pushBytes(BigInt(int(3))));
+      code.push(create2 ? 0xf5 : 0xf0);
+      continue;
+    }
     if (calls !== undefined && rand() < 0.15) {
       const op = pick([0xf1, 0xf1, 0xf2, 0xf4, 0xfa]);
       const small = (): bigint => BigInt(int(rand() < 0.8 ? 200 : 5000));
@@ -118,8 +130,13 @@ export function randomProgram(
       else if (w < 0.85) {
         code.push(...pushBytes(size() % 3000n), ...pushBytes(BigInt(int(3000))), ...pushBytes(offset()));
         code.push(...target(), 0x3c);
-      } else if (w < 0.92) code.push(...pushBytes(pick(SLOTS)), 0x5c);
-      else code.push(...pushBytes(operand()), ...pushBytes(pick(SLOTS)), 0x5d);
+      } else if (w < 0.9) code.push(...pushBytes(pick(SLOTS)), 0x5c);
+      else if (w < 0.95) code.push(...pushBytes(operand()), ...pushBytes(pick(SLOTS)), 0x5d);
+      else {
+        const n = int(5);
+        for (let t = 0; t < n; t++) code.push(...pushBytes(operand()));
+        code.push(...pushBytes(size() % 2500n), ...pushBytes(offset()), 0xa0 + n);
+      }
       continue;
     }
     const r = rand();

@@ -100,12 +100,13 @@ describe("step machine vs @ethereumjs/evm", () => {
 });
 
 describe("refusals", () => {
-  test("an opcode the machine does not implement fails loudly", () => {
+  test("a precompile the machine does not implement fails loudly", () => {
     const m = new StepMachine("generator");
-    writeFrameState(m, { code: hex("5f 5f a0"), gas: 100_000n });
-    m.step(0);
-    m.step(1);
-    expect(() => m.step(2)).toThrow("unsupported opcode 0xa0 at step 2");
+    // STATICCALL(gas, 0x02, 0, 0, 0, 0): sha256
+    writeFrameState(m, { code: hex("5f 5f 5f 5f 6002 5a fa"), gas: 100_000n });
+    expect(() => {
+      for (let i = 0; i < 50; i++) m.step(i);
+    }).toThrow("unsupported precompile 0x02");
   });
 
   test("a phase the machine does not implement fails loudly", () => {

@@ -10,7 +10,7 @@ import { toHex } from "../bytes.ts";
 import { fakeBlockHash, type OpState, referenceBlock, runReference } from "./evmReference.ts";
 import { type FrameRequest, writeFrameState } from "./frameState.ts";
 import { readResult, running } from "./generator.ts";
-import { frameG, G, Phase, WalkMode } from "./layout.ts";
+import { frameG, G, gLog, gLogData, gLogDataLen, Phase, WalkMode } from "./layout.ts";
 import { StepMachine } from "./machine.ts";
 import { verifyStep } from "./verifier.ts";
 import { decodeWitness } from "./witness.ts";
@@ -49,6 +49,8 @@ export interface MachineRun {
   output: Uint8Array;
   refund: bigint;
   worldRoot: Uint8Array;
+  /** The transaction's logs: address, topics, data (hex). */
+  logs: string[];
   maxWitness: number;
   maxPreimages: number;
 }
@@ -108,9 +110,28 @@ export function runMachine(req: FrameRequest, opts: { memory?: boolean; verify?:
     output: r.output,
     refund: m.getU64(G.refund),
     worldRoot: m.getLeaf(G.worldRoot),
+    logs: readLogs(m),
     maxWitness,
     maxPreimages,
   };
+}
+
+/** The logs in the machine's state, each as `address topics.. : data` in hex. */
+export function readLogs(m: StepMachine): string[] {
+  const out: string[] = [];
+  const n = m.getU64(G.logsCount);
+  for (let i = 0n; i < n; i++) {
+    const address = bytesToHex(m.getLeaf(gLog(i, 0n)).subarray(12));
+    const topics: string[] = [];
+    for (let t = 0n; t < m.getU64(gLog(i, 1n)); t++) topics.push(bytesToHex(m.getLeaf(gLog(i, 2n + t))));
+    const len = Number(m.getU64(gLogDataLen(i)));
+    const data = new Uint8Array(len);
+    for (let j = 0; j * 32 < len; j++) {
+      data.set(m.getLeaf(gLogData(i, BigInt(j))).subarray(0, Math.min(32, len - j * 32)), j * 32);
+    }
+    out.push(`${address} ${topics.join(" ")} : ${bytesToHex(data)}`);
+  }
+  return out;
 }
 
 /**
@@ -157,7 +178,10 @@ export async function agree(
     gasLeft: ref.gasLeft,
     output: bytesToHex(ref.output),
   });
-  if (got.status === 1) expect(got.refund).toBe(ref.refund);
+  if (got.status === 1) {
+    expect(got.refund).toBe(ref.refund);
+    expect(got.logs).toEqual(ref.logs);
+  }
   if (req.world) expect(toHex(got.worldRoot)).toBe(toHex(ref.postStateRoot));
   return got;
 }

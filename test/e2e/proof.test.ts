@@ -98,9 +98,9 @@ describe("prove and verify CLIs", () => {
     expect(prove("--code", "0x00").code).toBe(2);
   });
 
-  test("a trace with an opcode the machine lacks is refused by name", () => {
-    const p = prove("--code", "0x5f5fa0", "--out", join(dir, "log0.json"));
+  test("a trace with a precompile the machine lacks is refused by name", () => {
+    const p = prove("--code", "0x5f5f5f5f60025afa", "--out", join(dir, "sha256.json"));
     expect(p.code).toBe(1);
-    expect(p.stderr).toContain("unsupported opcode 0xa0 at step 2");
+    expect(p.stderr).toContain("unsupported precompile 0x02");
   });
 });

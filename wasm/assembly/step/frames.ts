@@ -13,10 +13,12 @@
  * returns the child's gas and pushes the result.
  */
 import { readRun, writeRun } from "./bytesio";
+import { depositStep } from "./create";
 import { addGas, argBE, exceptional, expand, finish, gas, memoryGrew, msizeNow, useGas } from "./exec";
 import { ERR_BAD_STATE, ERR_UNSUPPORTED_PRECOMPILE, fail, SCRATCH } from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
 import { entryData, entryLen, fetchPreimage } from "./preimages";
+import { restoreSnapshot, writeSnapshot } from "./snapshot";
 import {
   DEPTH,
   F_ADDRESS,
@@ -33,7 +35,6 @@ import {
   fMemData,
   fOp,
   fReturnData,
-  fSnapshot,
   fStackData,
   G_ACCESSED_ADDRESSES,
   G_ACCESSED_SLOTS,
@@ -58,6 +59,7 @@ import {
   G_WORLD_ROOT,
   MAX_DEPTH,
   O_STAGE,
+  O_T1,
   PHASE_EXEC,
   rdU64,
   wrU64,
@@ -325,18 +327,6 @@ function eqHash(a: usize, b: usize): bool {
   );
 }
 
-/** The 8 revertible values (§6) into frame `c`'s snapshot. */
-function writeSnapshot(c: u64): void {
-  write(fSnapshot(c, 0), cp(G_WORLD_ROOT));
-  write(fSnapshot(c, 1), cp(G_ACCESSED_ADDRESSES));
-  write(fSnapshot(c, 2), cp(G_ACCESSED_SLOTS));
-  write(fSnapshot(c, 3), cp(G_TRANSIENT_ROOT));
-  write(fSnapshot(c, 4), cp(G_REFUND));
-  write(fSnapshot(c, 5), cp(G_LOGS_COUNT));
-  write(fSnapshot(c, 6), cp(G_SELFDESTRUCTS));
-  write(fSnapshot(c, 7), cp(G_CREATED));
-}
-
 const CP: usize = SCRATCH + 0x18e0;
 function cp(g: u64): usize {
   memory.copy(CP, read(g), 32);
@@ -427,24 +417,29 @@ function loadCode(): void {
 // ---- FrameExit ----
 
 /**
- * One step of `FrameExit` (the current frame, at depth ≥ 1, has halted). The first step
- * restores the snapshot on failure and empties the caller's return data; each next one copies a
- * piece of the output into the caller's return data and memory; the last also returns the
- * child's gas, pushes the result and resumes the caller.
+ * One step of `FrameExit` (the current frame, at depth ≥ 1, has halted). A create frame that
+ * succeeded deposits its code first (`create.ts`). The first step restores the snapshot on
+ * failure and empties the caller's return data; each next one copies a piece of the output into
+ * the caller's return data and (calls) memory; the last also returns the child's gas, pushes the
+ * result and resumes the caller.
  */
 export function frameExitStep(): void {
   const c = DEPTH;
   if (c === 0) fail(ERR_BAD_STATE, G_DEPTH);
   const p = c - 1;
+  const create = rdU64(fField(c, F_KIND)) >= 4;
+  if (create && rdU64(fExit(c, 0)) === 1 && depositStep(c) === 1) return;
   const status = rdU64(fExit(c, 0));
   const outOff = rdU64(fExit(c, 1));
   const outSize = status === 3 ? 0 : rdU64(fExit(c, 2));
   const progress = rdU64(fExit(c, 3));
+  // A create's successful output is its code, not return data.
+  const dataSize = create && status === 1 ? 0 : outSize;
   if (progress === 0) {
     if (status !== 1) restoreSnapshot(c);
     writeZero(fReturnData(p), 20);
-    wrU64(fReturnData(p) + 1, outSize);
-    if (outSize === 0) {
+    wrU64(fReturnData(p) + 1, dataSize);
+    if (dataSize === 0) {
       resume(c, p, status);
       return;
     }
@@ -452,35 +447,22 @@ export function frameExitStep(): void {
     return;
   }
   const done = progress - 1;
-  const n = min<u64>(PIECE, outSize - done);
+  const n = min<u64>(PIECE, dataSize - done);
   readRun(fMemData(c), 20, u64.MAX_VALUE, outOff + done, n, BUF);
   writeRun(fReturnData(p), 20, done, BUF, n);
-  // The caller's memory gets min(retLength, outSize) bytes at retOffset.
-  const op = callerOpcode(p);
-  const a = argsAt(op);
-  const retOff = stackU64(p, a + 2);
-  const retLen = stackU64(p, a + 3);
-  if (done < retLen) writeRun(fMemData(p), 20, retOff + done, BUF, min<u64>(n, retLen - done));
-  if (done + n === outSize) resume(c, p, status);
+  if (!create) {
+    // The caller's memory gets min(retLength, outSize) bytes at retOffset.
+    const a = argsAt(callerOpcode(p));
+    const retOff = stackU64(p, a + 2);
+    const retLen = stackU64(p, a + 3);
+    if (done < retLen) writeRun(fMemData(p), 20, retOff + done, BUF, min<u64>(n, retLen - done));
+  }
+  if (done + n === dataSize) resume(c, p, status);
   else wrU64(fExit(c, 3), progress + n);
 }
 
-/** The 8 snapshot values of frame `c` back into the state. */
-function restoreSnapshot(c: u64): void {
-  write(G_WORLD_ROOT, cp(fSnapshot(c, 0)));
-  write(G_ACCESSED_ADDRESSES, cp(fSnapshot(c, 1)));
-  write(G_ACCESSED_SLOTS, cp(fSnapshot(c, 2)));
-  write(G_TRANSIENT_ROOT, cp(fSnapshot(c, 3)));
-  write(G_REFUND, cp(fSnapshot(c, 4)));
-  write(G_LOGS_COUNT, cp(fSnapshot(c, 5)));
-  write(G_SELFDESTRUCTS, cp(fSnapshot(c, 6)));
-  write(G_CREATED, cp(fSnapshot(c, 7)));
-}
-
-const CODE_BYTE: usize = SCRATCH + 0x19a0;
-
 /** The opcode at frame `p`'s pc (the call it is in). */
-function callerOpcode(p: u64): u32 {
+export function callerOpcode(p: u64): u32 {
   const pc = rdU64(fField(p, F_PC));
   const ch = read((fCode(p) << 11) | (pc / 31));
   return <u32>load<u8>(ch + 1 + <usize>(pc % 31));
@@ -493,17 +475,23 @@ function stackU64(p: u64, k: u64): u64 {
   return toU64Sat(LA);
 }
 
-/** Returns to frame `p`: its gas back, the call's operands replaced by the result, pc + 1. */
-function resume(c: u64, p: u64, status: u64): void {
+/**
+ * Returns to frame `p`: its gas back (none after an exceptional halt), the operands replaced by
+ * the result (a call: 1 or 0; a create: the new address or 0), pc + 1, and `Exec` at depth `p`.
+ */
+export function resume(c: u64, p: u64, status: u64): void {
   const op = callerOpcode(p);
   const back = rdU64(fField(c, F_GAS));
   const pg = rdU64(fField(p, F_GAS));
   wrU64(fField(p, F_GAS), pg + (status === 3 ? 0 : back));
   const sp = rdU64(fStackData(p) + 1);
-  const k = nIn(op);
+  const k: u64 = op === 0xf0 ? 3 : op === 0xf5 ? 4 : nIn(op);
   const base = sp - k;
   memory.fill(W, 0, 32);
-  if (status === 1) store<u8>(W, 1, 31);
+  if (status === 1) {
+    if (op === 0xf0 || op === 0xf5) memory.copy(W, read(fOp(p, O_T1)), 32);
+    else store<u8>(W, 1, 31);
+  }
   write((fStackData(p) << 10) | base, W);
   memory.fill(W, 0, 32);
   for (let i = base + 1; i < sp; i++) write((fStackData(p) << 10) | i, W);

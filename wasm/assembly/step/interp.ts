@@ -5,6 +5,7 @@
  * `OPCODE TABLE` below for the coverage.
  */
 import { keccak256, keccakAbsorb, keccakFinal } from "../lib/keccak";
+import { createStep } from "./create";
 import {
   arg,
   argBE,
@@ -37,6 +38,8 @@ import {
 } from "./exec";
 import { callStep } from "./frames";
 import { ERR_UNSUPPORTED_OPCODE, fail, SCRATCH } from "./layout";
+import { logStep } from "./logs";
+import { selfdestructStep } from "./selfdestruct";
 import {
   G_ADDRESS,
   G_BASEFEE,
@@ -89,6 +92,9 @@ import { worldStep } from "./world";
 /** Runs stage `stage` of a staged opcode. */
 function stagedStep(op: u32, stage: u64): void {
   if (op === 0xf1 || op === 0xf2 || op === 0xf4 || op === 0xfa) callStep(op, stage);
+  else if (op === 0xf0 || op === 0xf5) createStep(op, stage);
+  else if (op === 0xff) selfdestructStep(stage);
+  else if (op >= 0xa0 && op <= 0xa4) logStep(<u64>(op - 0xa0), stage);
   else worldStep(op, stage);
 }
 
@@ -188,17 +194,17 @@ function initTable(): void {
   for (let op: u32 = 0x60; op <= 0x7f; op++) def(op, 0, 1, 3, true); // PUSH1..32
   for (let n: u32 = 1; n <= 16; n++) def(0x7f + n, n, n + 1, 3, true); // DUP1..16
   for (let n: u32 = 1; n <= 16; n++) def(0x8f + n, n + 1, n + 1, 3, true); // SWAP1..16
-  for (let n: u32 = 0; n <= 4; n++) def(0xa0 + n, 2 + n, 0, 0, false); // LOG0..4
-  def(0xf0, 3, 1, 0, false); // CREATE
+  for (let n: u32 = 0; n <= 4; n++) defWorld(0xa0 + n, 2 + n, 0, 0); // LOG0..4
+  defWorld(0xf0, 3, 1, 0); // CREATE (32000 charged by its stage 0)
   defWorld(0xf1, 7, 1, 0); // CALL
   defWorld(0xf2, 7, 1, 0); // CALLCODE
   def(0xf3, 2, 0, 0, true); // RETURN
   defWorld(0xf4, 6, 1, 0); // DELEGATECALL
-  def(0xf5, 4, 1, 0, false); // CREATE2
+  defWorld(0xf5, 4, 1, 0); // CREATE2 (32000 charged by its stage 0)
   defWorld(0xfa, 6, 1, 0); // STATICCALL
   def(0xfd, 2, 0, 0, true); // REVERT
   def(0xfe, 0, 0, 0, true); // INVALID
-  def(0xff, 1, 0, 0, false); // SELFDESTRUCT
+  defWorld(0xff, 1, 0, 0); // SELFDESTRUCT (5000 charged by its stages)
   tableReady = true;
 }
 

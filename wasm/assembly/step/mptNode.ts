@@ -64,6 +64,11 @@ let found = false;
 /** Whether new nodes are added to the preimage table (generator and lazy modes). */
 let keepNodes = true;
 
+/** Whether new nodes (and deposited code) go into the preimage table (generator and lazy modes). */
+export function keepsNodes(): bool {
+  return keepNodes;
+}
+
 /** Generator and lazy modes keep the nodes a put builds; a verifier does not need them. */
 export function setKeepNodes(on: bool): void {
   keepNodes = on;

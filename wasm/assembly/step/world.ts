@@ -258,6 +258,21 @@ export function setAccountNonce(n: u64): void {
   aNonce = n;
 }
 
+/** The current account's storage root. */
+export function accountStorageRoot(): usize {
+  return A_ROOT;
+}
+
+/** Sets the current account's storage root (32 bytes at `p`). */
+export function setAccountStorageRoot(p: usize): void {
+  memory.copy(A_ROOT, p, 32);
+}
+
+/** Sets the current account's code hash (32 bytes at `p`). */
+export function setAccountCodeHash(p: usize): void {
+  memory.copy(A_CODE, p, 32);
+}
+
 /** Whether the current account is empty (EIP-161: nonce 0, balance 0, no code). */
 export function accountIsEmpty(): bool {
   return aNonce === 0 && isZero32(A_BALANCE) && eq32(A_CODE, EMPTY_CODE_HASH);
