@@ -42,14 +42,33 @@ export interface StepWasm {
   bytes(): Uint8Array;
 }
 
+/** The functions the `step` module imports (module `host`). */
+export interface StepHost {
+  /**
+   * Runs precompile `id` on `inLen` bytes at `inPtr` with `gas`, writing at most `outCap` bytes
+   * at `outPtr`; returns `gasUsed · 2^32 + outLength`, -1 on failure, -2 if it cannot.
+   */
+  precompile(id: number, inPtr: number, inLen: number, gas: bigint, outPtr: number, outCap: number): bigint;
+}
+
 let compiled: WebAssembly.Module | undefined;
 
-/** A new, independent instance of the `step` module. */
-export function createStepWasm(): StepWasm {
+/**
+ * A new, independent instance of the `step` module; `host(wasm)` builds its imports once the
+ * instance (and so its memory) exists.
+ */
+export function createStepWasm(host?: (wasm: StepWasm) => StepHost): StepWasm {
   compiled ??= new WebAssembly.Module(wasmBytes as Uint8Array<ArrayBuffer>);
-  const ex = new WebAssembly.Instance(compiled, {}).exports as unknown as StepExports;
+  let impl: StepHost | undefined;
+  const imports = {
+    host: {
+      precompile: (id: number, inPtr: number, inLen: number, gas: bigint, outPtr: number, outCap: number) =>
+        impl ? impl.precompile(id, inPtr, inLen, gas, outPtr, outCap) : -2n,
+    },
+  };
+  const ex = new WebAssembly.Instance(compiled, imports).exports as unknown as StepExports;
   let u8 = new Uint8Array(ex.memory.buffer);
-  return {
+  const wasm: StepWasm = {
     exports: ex,
     ioPtr: Number(ex.IO_PTR.value),
     witPtr: Number(ex.WIT_PTR.value),
@@ -60,4 +79,6 @@ export function createStepWasm(): StepWasm {
       return u8;
     },
   };
+  impl = host?.(wasm);
+  return wasm;
 }

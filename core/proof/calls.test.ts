@@ -11,8 +11,6 @@ import { describe, expect, test } from "bun:test";
 import { fromHex } from "../bytes.ts";
 import { seededRandom } from "../mpt/testing.ts";
 import type { FrameRequest } from "./frameState.ts";
-import { writeFrameState } from "./frameState.ts";
-import { StepMachine } from "./machine.ts";
 import { randomProgram } from "./randomProgram.ts";
 import { agree, context } from "./testing.ts";
 import { buildWorld, type WorldAccount } from "./world.ts";
@@ -139,27 +137,6 @@ describe("calls vs @ethereumjs/evm", () => {
     await run("6000 6000 a0 00", 1_000_000n, { isStatic: true }); // a static frame cannot log
     await run("6bffffffffffffffffffffff 6000 a0 00", 100_000n); // out of gas on the data size
     await run(`63${(3000).toString(16).padStart(8, "0")} 6007 a0 00`); // data over three pieces
-  });
-
-  test("a call to a precompile is refused by name", () => {
-    const m = new StepMachine("generator");
-    const req = context({
-      code: hex(
-        `${call(
-          0xf1,
-          (() => {
-            const a = new Uint8Array(20);
-            a[19] = 2;
-            return a;
-          })(),
-        )} 00`,
-      ),
-      gas: 100_000n,
-    });
-    writeFrameState(m, req);
-    expect(() => {
-      for (let i = 0; i < 100; i++) m.step(i);
-    }).toThrow("unsupported precompile 0x02");
   });
 
   test(

@@ -10,6 +10,7 @@ import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Address, bytesToHex, createAccount } from "@ethereumjs/util";
 import { keccak256 } from "../hash/keccak.ts";
 import type { FrameBlock, FrameRequest } from "./frameState.ts";
+import type { KzgVerifier } from "./precompiles.ts";
 import { type WorldAccount, word32 } from "./world.ts";
 
 /** The state before one opcode, as both machines expose it. */
@@ -70,11 +71,12 @@ export function referenceBlock(number: bigint, chainId: bigint): FrameBlock {
  */
 export async function runReference(
   req: FrameRequest,
-  opts: { memory?: boolean; accounts?: readonly WorldAccount[] } = {},
+  opts: { memory?: boolean; accounts?: readonly WorldAccount[]; kzg?: KzgVerifier } = {},
 ): Promise<ReferenceRun> {
   const b = req.block ?? {};
   const common = createCustomCommon({ chainId: Number(b.chainId ?? 1n), name: "ore-ref" }, Mainnet, {
     hardfork: Hardfork.Cancun,
+    customCrypto: opts.kzg ? { kzg: opts.kzg as never } : {},
   });
   const blockchain = {
     async getBlock(n: number) {

@@ -4,7 +4,7 @@
  * in verifier mode its tree comes from a witness. WASM traps are turned into the errors of
  * `errors.ts`; a machine that trapped in generator mode must be rebuilt (`empty()`).
  */
-import { createStepWasm, type StepWasm } from "../../wasm/step.ts";
+import { createStepWasm, type StepHost, type StepWasm } from "../../wasm/step.ts";
 import { toHex } from "../bytes.ts";
 import {
   InvalidWitnessError,
@@ -14,6 +14,7 @@ import {
   UnsupportedStepError,
 } from "./errors.ts";
 import { Phase, type Shape, STATE_SHAPE, shapeWrites } from "./layout.ts";
+import { cancunPrecompiles, type KzgVerifier, type PrecompileHost } from "./precompiles.ts";
 
 const PHASE_NAMES = Object.fromEntries(Object.entries(Phase).map(([k, v]) => [v, k]));
 
@@ -31,7 +32,31 @@ const ERR = {
   fetchAfterWrite: 10,
   badNode: 11,
   unsupportedPrecompile: 12,
+  precompileTooLarge: 13,
 } as const;
+
+let defaultPrecompiles: PrecompileHost | undefined;
+
+/** The machine's `host` imports over a precompile runner. */
+function hostOf(run: PrecompileHost): (wasm: StepWasm) => StepHost {
+  return (wasm) => ({
+    precompile(id, inPtr, inLen, gas, outPtr, outCap) {
+      const input = wasm.bytes().slice(inPtr, inPtr + inLen);
+      const r = run(id, input, gas);
+      if (r.ok === "unsupported") return -2n;
+      if (!r.ok) return -1n;
+      if (r.output.length > outCap) return -2n;
+      wasm.bytes().set(r.output, outPtr);
+      return (r.gasUsed << 32n) | BigInt(r.output.length);
+    },
+  });
+}
+
+/** Options of a {@link StepMachine}. */
+export interface MachineOptions {
+  /** KZG for precompile 0x0a (point evaluation); without it such a call is refused by name. */
+  kzg?: KzgVerifier;
+}
 
 const ZERO_CHUNK = new Uint8Array(32);
 const EMPTY_STATE = shapeWrites(STATE_SHAPE, 1n);
@@ -52,8 +77,10 @@ export class StepMachine {
   /** Where missing preimages are looked up (generator and lazy modes). */
   preimageSource: PreimageSource | undefined;
 
-  constructor(mode: "generator" | "verifier" | "lazy") {
-    this.wasm = createStepWasm();
+  constructor(mode: "generator" | "verifier" | "lazy", opts: MachineOptions = {}) {
+    defaultPrecompiles ??= cancunPrecompiles();
+    const run = opts.kzg ? cancunPrecompiles(opts.kzg) : defaultPrecompiles;
+    this.wasm = createStepWasm(hostOf(run));
     // Lazy mode is a generator that logs nothing (no witnesses), only roots on request.
     this.generator = mode === "generator";
     this.verifier = mode === "verifier";
@@ -241,6 +268,11 @@ export class StepMachine {
             details,
             cause,
           },
+        );
+      case ERR.precompileTooLarge:
+        return new UnsupportedStepError(
+          `precompile input or output of ${arg} bytes is over the machine's one-step limit 262144${at}`,
+          { details, cause },
         );
       case ERR.badState:
         return new InvalidWitnessError(

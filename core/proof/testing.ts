@@ -11,7 +11,7 @@ import { fakeBlockHash, type OpState, referenceBlock, runReference } from "./evm
 import { type FrameRequest, writeFrameState } from "./frameState.ts";
 import { readResult, running } from "./generator.ts";
 import { frameG, G, gLog, gLogData, gLogDataLen, Phase, WalkMode } from "./layout.ts";
-import { StepMachine } from "./machine.ts";
+import { type MachineOptions, StepMachine } from "./machine.ts";
 import { verifyStep } from "./verifier.ts";
 import { decodeWitness } from "./witness.ts";
 import type { WorldAccount } from "./world.ts";
@@ -56,8 +56,11 @@ export interface MachineRun {
 }
 
 /** Runs `req` in generator mode; every step is re-verified from its witness unless `verify` is false. */
-export function runMachine(req: FrameRequest, opts: { memory?: boolean; verify?: boolean } = {}): MachineRun {
-  const m = new StepMachine("generator");
+export function runMachine(
+  req: FrameRequest,
+  opts: { memory?: boolean; verify?: boolean; machine?: MachineOptions } = {},
+): MachineRun {
+  const m = new StepMachine("generator", opts.machine);
   writeFrameState(m, req);
   const ops: OpState[] = [];
   let root = m.root();
@@ -95,7 +98,7 @@ export function runMachine(req: FrameRequest, opts: { memory?: boolean; verify?:
     maxWitness = Math.max(maxWitness, w.length);
     if (opts.verify !== false) {
       maxPreimages = Math.max(maxPreimages, decodeWitness(w).preimages.length);
-      const v = verifyStep(root, w, post);
+      const v = verifyStep(root, w, post, opts.machine);
       if (!v.ok) throw new Error(`step ${steps}: ${v.reason}`);
     }
     root = post;
@@ -140,11 +143,16 @@ export function readLogs(m: StepMachine): string[] {
  */
 export async function agree(
   req: FrameRequest,
-  opts: { memory?: boolean; verify?: boolean; accounts?: readonly WorldAccount[] } = {},
+  opts: {
+    memory?: boolean;
+    verify?: boolean;
+    accounts?: readonly WorldAccount[];
+    machine?: MachineOptions;
+  } = {},
 ): Promise<MachineRun> {
   let ref: Awaited<ReturnType<typeof runReference>>;
   try {
-    ref = await runReference(req, opts);
+    ref = await runReference(req, { ...opts, kzg: opts.machine?.kzg });
   } catch (e) {
     // @ethereumjs's step hook reads REVERT's memory range before charging for it, and throws on a
     // length of 2^53 or more: the reference cannot trace that program; the machine must still run.

@@ -5,7 +5,7 @@
  */
 import { bytesEqual, toHex } from "../bytes.ts";
 import { ProofError } from "./errors.ts";
-import { StepMachine } from "./machine.ts";
+import { type MachineOptions, StepMachine } from "./machine.ts";
 
 /** The outcome of verifying one step. */
 export type StepVerdict =
@@ -13,14 +13,25 @@ export type StepVerdict =
   | { ok: false; reason: string; kind: "invalid-witness" | "wrong-post-root" | "unsupported" | "machine" };
 
 let shared: StepMachine | undefined;
+const withOptions = new WeakMap<MachineOptions, StepMachine>();
 
 /**
  * Verifies that the step from `preRoot` with `witness` yields `postRoot`. With `postRoot`
  * omitted, returns the computed post-root (what an on-chain verifier compares with the claims).
+ * `opts` configures the verifying machine's host (KZG for point evaluation).
  */
-export function verifyStep(preRoot: Uint8Array, witness: Uint8Array, postRoot?: Uint8Array): StepVerdict {
-  shared ??= new StepMachine("verifier");
-  const m = shared;
+export function verifyStep(
+  preRoot: Uint8Array,
+  witness: Uint8Array,
+  postRoot?: Uint8Array,
+  opts?: MachineOptions,
+): StepVerdict {
+  let m: StepMachine;
+  if (opts === undefined) m = shared ??= new StepMachine("verifier");
+  else {
+    m = withOptions.get(opts) ?? new StepMachine("verifier", opts);
+    withOptions.set(opts, m);
+  }
   try {
     m.loadWitness(witness);
     const got = m.root();

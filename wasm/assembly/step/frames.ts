@@ -15,7 +15,17 @@
 import { readRun, writeRun } from "./bytesio";
 import { depositStep } from "./create";
 import { addGas, argBE, exceptional, expand, finish, gas, memoryGrew, msizeNow, useGas } from "./exec";
-import { ERR_BAD_STATE, ERR_UNSUPPORTED_PRECOMPILE, fail, SCRATCH } from "./layout";
+import { precompile } from "./host";
+import {
+  ERR_BAD_STATE,
+  ERR_PRECOMPILE_TOO_LARGE,
+  ERR_UNSUPPORTED_PRECOMPILE,
+  fail,
+  PRE_BYTES,
+  PRE_IN,
+  PRE_OUT,
+  SCRATCH,
+} from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
 import { entryData, entryLen, fetchPreimage } from "./preimages";
 import { restoreSnapshot, writeSnapshot } from "./snapshot";
@@ -235,9 +245,82 @@ export function callStep(op: u32, stage: u64): void {
     case 8:
       loadCode();
       return;
+    case 13:
+    case 14:
+      precompileStep(op, stage);
+      return;
     default:
       fail(ERR_BAD_STATE, G_STAGE);
   }
+}
+
+/**
+ * Runs the precompile the call targets on the caller's input (≤ `PRE_BYTES`) with the child's
+ * gas; returns the output length and sets `preGasUsed`, or -1 when the precompile fails.
+ */
+let preGasUsed: u64 = 0;
+function runPrecompile(op: u32): i64 {
+  const id = <u32>load<u8>(addr20(argBE(1), ADDR) + 19);
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const inLen = argU64(a + 1);
+  if (inLen > <u64>PRE_BYTES) fail(ERR_PRECOMPILE_TOO_LARGE, inLen);
+  readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff, inLen, PRE_IN);
+  const gasLimit = rdU64(G_OP_T0);
+  if (id === 4) {
+    // identity: 15 + 3 per word, the input back.
+    const cost = 15 + 3 * ((inLen + 31) / 32);
+    if (cost > gasLimit) return -1;
+    memory.copy(PRE_OUT, PRE_IN, <usize>inLen);
+    preGasUsed = cost;
+    return <i64>inLen;
+  }
+  const r = precompile(id, PRE_IN, <u32>inLen, gasLimit, PRE_OUT, <u32>PRE_BYTES);
+  if (r === -2) fail(ERR_UNSUPPORTED_PRECOMPILE, <u64>id);
+  if (r < 0) return -1;
+  const used = <u64>r >> 32;
+  const outLen = <u64>r & 0xffffffff;
+  if (outLen > <u64>PRE_BYTES) fail(ERR_PRECOMPILE_TOO_LARGE, outLen);
+  if (used > gasLimit) return -1;
+  preGasUsed = used;
+  return <i64>outLen;
+}
+
+/**
+ * Stage 13: run the precompile; a failure restores the snapshot and ends the call with 0 and no
+ * gas back; a success empties the return data and sets its length (ending the call at once if
+ * there is no output). Stage 14: run it again, write its output to the return data and the
+ * caller's memory window, return the unused gas, push 1.
+ */
+function precompileStep(op: u32, stage: u64): void {
+  const outLen = runPrecompile(op);
+  const child = rdU64(G_OP_T0);
+  if (outLen < 0) {
+    restoreSnapshot(DEPTH + 1);
+    endCall(op, false, 0);
+    return;
+  }
+  if (stage === 13) {
+    if (outLen === 0) {
+      endCall(op, true, child - preGasUsed);
+      return;
+    }
+    writeZero(fReturnData(DEPTH), 20);
+    wrU64(fReturnData(DEPTH) + 1, <u64>outLen);
+    next(14);
+    return;
+  }
+  const n = <u64>outLen;
+  writeRun(fReturnData(DEPTH), 20, 0, PRE_OUT, n);
+  const a = argsAt(op);
+  const retOff = argU64(a + 2);
+  const retLen = argU64(a + 3);
+  if (retLen > 0) writeRun(fMemData(DEPTH), 20, retOff, PRE_OUT, min<u64>(n, retLen));
+  addGas(child - preGasUsed);
+  wrU64(G_STAGE, 0);
+  memory.fill(W, 0, 32);
+  store<u8>(W, 1, 31);
+  finish(nIn(op), 1, W, 1);
 }
 
 /** Copies the big-endian word at `src` as limbs to `dst`; returns `dst`. */
@@ -294,7 +377,12 @@ function chargeCall(op: u32): void {
  */
 function enter(op: u32, snapshot: bool): void {
   const target = addr20(argBE(1), ADDR);
-  if (isPrecompile(target)) fail(ERR_UNSUPPORTED_PRECOMPILE, <u64>load<u8>(target + 19));
+  if (isPrecompile(target)) {
+    // The precompile runs in the next steps (§10); a failure undoes the value transfer.
+    if (snapshot) writeSnapshot(DEPTH + 1);
+    next(13);
+    return;
+  }
   const codeHash = SCRATCH + 0x18c0;
   memory.copy(codeHash, read(G_OP_CODE_HASH), 32);
   const child = rdU64(G_OP_T0);

@@ -22,6 +22,10 @@ export const FETCH_PTR: usize = 0x340000;
 export const FETCH_MAX: u32 = 8;
 /** The 32-byte hash of the preimage a step missed (`ERR_MISSING_PREIMAGE`). */
 export const MISS_PTR: usize = 0x340100;
+/** A precompile's input and output (`PRE_BYTES` each). */
+export const PRE_IN: usize = 0x348000;
+export const PRE_OUT: usize = 0x388000;
+export const PRE_BYTES: usize = 0x40000;
 /** Start of the heap (state-tree nodes and the preimage table); memory grows past it on demand. */
 export const POOL_PTR: usize = 0x400000;
 /** Pages the module needs before the heap (the build's initial memory covers them). */
@@ -50,8 +54,10 @@ export const ERR_MISSING_PREIMAGE: i32 = 9;
 export const ERR_FETCH_AFTER_WRITE: i32 = 10;
 /** An MPT node reached from the state is malformed (arg: byte offset in it). */
 export const ERR_BAD_NODE: i32 = 11;
-/** A call to a precompile the machine does not implement yet (arg: its address). */
+/** A call to a precompile the host cannot compute (arg: its address). */
 export const ERR_UNSUPPORTED_PRECOMPILE: i32 = 12;
+/** A precompile's input or output is over `PRE_BYTES` (arg: its length). */
+export const ERR_PRECOMPILE_TOO_LARGE: i32 = 13;
 
 let errCode: i32 = 0;
 let errArg: u64 = 0;

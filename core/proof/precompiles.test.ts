@@ -1,0 +1,171 @@
+/**
+ * Precompile calls (docs/fault-proof.md §10) against @ethereumjs/evm: every Cancun precompile
+ * with valid and invalid inputs, at the exact gas and one short, through CALL (with value),
+ * STATICCALL and DELEGATECALL, with output windows shorter and longer than the output. Point
+ * evaluation runs with kzg-wasm on both sides. Every step verifies from its witness.
+ */
+import { describe, expect, test } from "bun:test";
+import { bn254 } from "@noble/curves/bn254.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { loadKZG } from "kzg-wasm";
+import { fromHex } from "../bytes.ts";
+import { keccak256 } from "../hash/keccak.ts";
+import { seededRandom } from "../mpt/testing.ts";
+import { signDigest } from "../p2p/signature.ts";
+import type { MachineOptions } from "./machine.ts";
+import { agree, context } from "./testing.ts";
+import { buildWorld } from "./world.ts";
+
+const hex = (s: string): Uint8Array => fromHex(`0x${s.replace(/\s+/g, "")}`);
+const h = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+const word = (v: bigint): string => v.toString(16).padStart(64, "0");
+
+function push(n: number | bigint): string {
+  let v = BigInt(n).toString(16);
+  if (v.length % 2) v = `0${v}`;
+  return `${(0x5f + v.length / 2).toString(16)}${v}`;
+}
+
+/**
+ * Stores `input` in memory from 0 (copied from the code's tail), calls precompile `id` with
+ * `op`, `gas` (or all), output window [0x10000, +outLen), then reads RETURNDATASIZE.
+ */
+function callPrecompile(
+  id: number,
+  input: Uint8Array,
+  o: { op?: number; gas?: number; outLen?: number; value?: number } = {},
+) {
+  const op = o.op ?? 0xfa;
+  const call = (tail: number) =>
+    `${push(input.length)} ${push(tail)} 6000 39 ` +
+    `${push(o.outLen ?? 32)} 62010000 ${push(input.length)} 6000 ${op === 0xf1 ? push(o.value ?? 0) : ""}` +
+    ` ${push(id)} ${o.gas === undefined ? "5a" : push(o.gas)} ${op.toString(16)} 3d 62010000 51 00`;
+  let tail = hex(call(0)).length;
+  while (hex(call(tail)).length !== tail) tail = hex(call(tail)).length;
+  return new Uint8Array([...hex(call(tail)), ...input]);
+}
+
+let kzgOpts: MachineOptions | undefined;
+
+async function run(code: Uint8Array) {
+  kzgOpts ??= { kzg: await loadKZG() };
+  const req = context({ code, gas: 2_000_000n }, 4);
+  const precompiles = Array.from({ length: 10 }, (_, i) => {
+    const a = new Uint8Array(20);
+    a[19] = i + 1;
+    return a;
+  });
+  req.warm = { addresses: precompiles };
+  const accounts = [{ address: req.address!, balance: 10_000n, code }];
+  req.world = buildWorld(accounts);
+  return agree(req, { accounts, machine: kzgOpts });
+}
+
+/** Runs precompile `id` on `input` with all gas, at its exact cost, and one gas short. */
+async function atGas(id: number, input: Uint8Array, cost: number) {
+  await run(callPrecompile(id, input));
+  await run(callPrecompile(id, input, { gas: cost }));
+  await run(callPrecompile(id, input, { gas: cost - 1 }));
+}
+
+describe("precompiles vs @ethereumjs/evm", () => {
+  test("ecrecover: a valid signature, bad v, bad s, short input", async () => {
+    const msg = keccak256(new TextEncoder().encode("ore"));
+    const key = keccak256(new TextEncoder().encode("key"));
+    const sig = signDigest(msg, key);
+    const [r, s, v] = [sig.subarray(0, 32), sig.subarray(32, 64), 27n + BigInt(sig[64])];
+    const good = hex(`${h(msg)}${word(v)}${h(r)}${h(s)}`);
+    await atGas(1, good, 3000);
+    await run(callPrecompile(1, hex(`${h(msg)}${word(29n)}${h(r)}${h(s)}`)));
+    await run(callPrecompile(1, hex(`${h(msg)}${word(v)}${h(r)}${"ff".repeat(32)}`)));
+    await run(callPrecompile(1, good.subarray(0, 70)));
+  });
+
+  test("sha256, ripemd160, identity at several lengths; identity's output over several windows", async () => {
+    const rand = seededRandom(8);
+    for (const len of [0, 1, 55, 64, 100, 1000, 4100]) {
+      const input = new Uint8Array(len).map(() => Math.floor(rand() * 256));
+      const words = Math.ceil(len / 32);
+      await atGas(2, input, 60 + 12 * words);
+      await atGas(3, input, 600 + 120 * words);
+      await atGas(4, input, 15 + 3 * words);
+    }
+    const big = new Uint8Array(3000).map((_, i) => i & 0xff);
+    await run(callPrecompile(4, big, { outLen: 5 }));
+    await run(callPrecompile(4, big, { outLen: 3100 }));
+    expect(sha256(big).length).toBe(32);
+  });
+
+  test("modexp: small, zero modulus, long exponent, lengths past the input", async () => {
+    const mod = (b: bigint, e: bigint, m: bigint, bl = 32, el = 32, ml = 32) =>
+      hex(
+        `${word(BigInt(bl))}${word(BigInt(el))}${word(BigInt(ml))}${b.toString(16).padStart(bl * 2, "0")}${e.toString(16).padStart(el * 2, "0")}${m.toString(16).padStart(ml * 2, "0")}`,
+      );
+    await run(callPrecompile(5, mod(3n, 65537n, (1n << 255n) - 19n)));
+    await run(callPrecompile(5, mod(7n, 5n, 0n)));
+    await run(callPrecompile(5, mod(2n, (1n << 500n) + 1n, 1000003n, 32, 64, 32)));
+    await run(callPrecompile(5, hex(`${word(1n)}${word(1n)}${word(40n)}0203`), { outLen: 64 }));
+    await run(callPrecompile(5, mod(3n, 65537n, (1n << 255n) - 19n), { gas: 199 }));
+  });
+
+  test("bn254 add, mul, pairing; invalid points and lengths fail", async () => {
+    const g = `${word(1n)}${word(2n)}`;
+    await atGas(6, hex(`${g}${g}`), 150);
+    await atGas(7, hex(`${g}${word(3n)}`), 6000);
+    await run(callPrecompile(6, hex(`${g}${word(1n)}${word(3n)}`))); // not on the curve
+    await run(callPrecompile(7, hex(`${word(1n)}${word(3n)}${word(2n)}`)));
+    await atGas(8, new Uint8Array(0), 45000);
+    await run(callPrecompile(8, new Uint8Array(100))); // not a multiple of 192
+  });
+
+  test("blake2f: rounds, final flag, bad flag, bad length", async () => {
+    const rand = seededRandom(9);
+    const body = (rounds: number, f: number, len = 213) => {
+      const b = new Uint8Array(len).map(() => Math.floor(rand() * 256));
+      new DataView(b.buffer).setUint32(0, rounds, false);
+      if (len === 213) b[212] = f;
+      return b;
+    };
+    await atGas(9, body(12, 1), 12);
+    await run(callPrecompile(9, body(0, 0), { outLen: 64 }));
+    await run(callPrecompile(9, body(3, 2)));
+    await run(callPrecompile(9, body(3, 1, 212)));
+  });
+
+  test("point evaluation (KZG): the zero polynomial proves y = 0; a wrong versioned hash fails", async () => {
+    const commitment = new Uint8Array(48);
+    commitment[0] = 0xc0;
+    const versioned = sha256(commitment);
+    versioned[0] = 1;
+    const input = hex(`${h(versioned)}${word(5n)}${word(0n)}${h(commitment)}${h(commitment)}`);
+    await atGas(10, input, 50000);
+    const bad = input.slice();
+    bad[5] ^= 1;
+    await run(callPrecompile(10, bad));
+  });
+
+  test("a real pairing: e(P, Q) · e(−P, Q) = 1; random inputs to every precompile", async () => {
+    const P = bn254.G1.Point.BASE.multiply(7n).toAffine();
+    const Q = bn254.G2.Point.BASE.multiply(11n).toAffine();
+    const g1 = (x: bigint, y: bigint) => `${word(x)}${word(y)}`;
+    const g2 = `${word(Q.x.c1)}${word(Q.x.c0)}${word(Q.y.c1)}${word(Q.y.c0)}`;
+    const fp = bn254.fields.Fp.ORDER;
+    await run(callPrecompile(8, hex(`${g1(P.x, P.y)}${g2}${g1(P.x, fp - P.y)}${g2}`)));
+    await run(callPrecompile(8, hex(`${g1(P.x, P.y)}${g2}${g1(P.x, P.y)}${g2}`)));
+    const rand = seededRandom(12);
+    for (let k = 0; k < 40; k++) {
+      const id = 1 + (k % 9);
+      const len = [0, 31, 64, 96, 128, 192, 213, 300][Math.floor(rand() * 8)];
+      const input = new Uint8Array(len).map(() => (rand() < 0.5 ? 0 : Math.floor(rand() * 256)));
+      await run(callPrecompile(id, input));
+    }
+  }, 30_000);
+
+  test("CALL with value to a precompile (undone when it fails), DELEGATECALL, CALLCODE", async () => {
+    const g = `${word(1n)}${word(2n)}`;
+    await run(callPrecompile(6, hex(`${g}${g}`), { op: 0xf1, value: 77 }));
+    await run(callPrecompile(6, hex(`${g}${word(1n)}${word(3n)}`), { op: 0xf1, value: 77 }));
+    await run(callPrecompile(2, hex("abcdef"), { op: 0xf4 }));
+    await run(callPrecompile(3, hex("abcdef"), { op: 0xf1, value: 1, gas: 700 }));
+  });
+});
