@@ -145,7 +145,12 @@ export class Batcher {
         await this.tick();
         this.lastError = "";
       } catch (e) {
-        const msg = (e as Error).message.split("\n")[0]!;
+        const msg = (e as Error).message
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l !== "")
+          .slice(0, 2)
+          .join(" ");
         if (msg !== this.lastError) this.o.log.warn("batcher iteration failed", { err: msg });
         this.lastError = msg;
       }

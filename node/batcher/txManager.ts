@@ -11,6 +11,7 @@
  */
 import {
   type Account,
+  BlockNotFoundError,
   type Chain,
   createWalletClient,
   type Hex,
@@ -141,7 +142,11 @@ export class TxManager {
     for (const tx of mined) {
       const n = tx.included!.blockNumber;
       if (!canonical.has(n)) {
-        const b = await this.o.l1.getBlock({ blockNumber: BigInt(n) }).catch(() => null);
+        // A missing block (L1 rolled back) counts as a reorg; an unreachable L1 does not.
+        const b = await this.o.l1.getBlock({ blockNumber: BigInt(n) }).catch((e) => {
+          if (e instanceof BlockNotFoundError) return null;
+          throw e;
+        });
         canonical.set(n, b?.hash ?? null);
       }
       if (canonical.get(n) === tx.included!.blockHash) break;

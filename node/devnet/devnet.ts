@@ -12,7 +12,7 @@
  *   sequencer/, verifier/ engine config and chain data
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createPublicClient, type Hex, http } from "viem";
 import { deploymentToJson, type L1Deployment } from "../../contracts/deploy.ts";
@@ -120,6 +120,36 @@ const FIXED_PORTS = {
   verEngine: 8552,
 };
 
+/**
+ * Takes `datadir/devnet.lock` (holding this process's pid), refusing when a live process holds
+ * it: two devnets sharing a data directory would corrupt both. Returns the release function.
+ */
+function lockDatadir(datadir: string): () => void {
+  mkdirSync(datadir, { recursive: true });
+  const file = join(datadir, "devnet.lock");
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    let alive = false;
+    try {
+      if (pid > 0 && pid !== process.pid) {
+        process.kill(pid, 0);
+        alive = true;
+      }
+    } catch {
+      // No such process: a stale lock.
+    }
+    if (alive)
+      throw new DevnetError(`${datadir} is in use by another devnet (pid ${pid}); stop it or use --datadir`);
+  }
+  writeFileSync(file, `${process.pid}\n`);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    rmSync(file, { force: true });
+  };
+}
+
 async function portFor(preferred: number, mode: "fixed" | "any"): Promise<number> {
   if (mode === "any") return freePort();
   const free = await new Promise<boolean>((resolve) => {
@@ -153,7 +183,11 @@ function parseDeployment(raw: unknown): L1Deployment {
 export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   const datadir = resolve(o.datadir);
   const log = o.log;
-  if (o.fresh) rmSync(datadir, { recursive: true, force: true });
+  const release = lockDatadir(datadir);
+  if (o.fresh) {
+    for (const f of readdirSync(datadir))
+      if (f !== "devnet.lock") rmSync(join(datadir, f), { recursive: true, force: true });
+  }
   mkdirSync(join(datadir, "l1"), { recursive: true });
   const stateFile = join(datadir, "devnet-state.json");
   const l1StateFile = join(datadir, "l1", "state.json");
@@ -166,7 +200,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   const saved: DevnetState | undefined = resuming ? JSON.parse(readFileSync(stateFile, "utf8")) : undefined;
   const params: DevnetParams = saved?.params ?? { ...DEFAULT_PARAMS, ...o.params };
   const mode = o.ports ?? "fixed";
-  const started: { stop(): Promise<void> }[] = [];
+  const started: { stop(): Promise<void> }[] = [{ stop: async () => release() }];
   const stopAll = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => {});
   };
@@ -272,6 +306,8 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         maxChannelDuration: o.da === "blobs" ? 4 : 1,
         log: log.child({ service: "batcher" }),
       });
+    await sequencer.node.driver.waitReady();
+    await verifier.node.driver.waitReady();
     let batcher: Batcher | undefined;
     if (o.services?.batcher !== false) {
       batcher = newBatcher();
@@ -352,6 +388,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         await verifier.engine.stop();
         await sequencer.engine.stop();
         await l1.stop();
+        release();
       },
     };
     return devnet;

@@ -61,9 +61,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return;
   }
   const level = String(f["log.level"]);
+  // Ctrl-C reaches anvil and the engines too (same process group), so the services see them
+  // vanish while they stop: nothing worth printing then.
+  let quiet = false;
   const log = createLogger({
     level: isLogLevel(level) ? level : "warn",
     format: f["log.format"] as LogFormat,
+    sink: (line) => {
+      if (!quiet) process.stderr.write(`${line}\n`);
+    },
   });
   const ports = f.ports === "any" ? "any" : "fixed";
   console.log(`ore devnet: starting in ${f.datadir}…`);
@@ -90,6 +96,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    quiet = true;
     if (timer) clearInterval(timer);
     console.log("ore devnet: stopping…");
     await devnet.stop();

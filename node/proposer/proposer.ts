@@ -80,7 +80,12 @@ export class Proposer {
         again = await this.tick();
         this.lastError = "";
       } catch (e) {
-        const msg = (e as Error).message.split("\n")[0]!;
+        const msg = (e as Error).message
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l !== "")
+          .slice(0, 2)
+          .join(" ");
         if (msg !== this.lastError) this.o.log.warn("proposer iteration failed", { err: msg });
         this.lastError = msg;
       }
@@ -147,7 +152,13 @@ export class Proposer {
       args: [out.outputRoot, next, status.head_l1.hash, BigInt(status.head_l1.number)],
       value: bond,
     });
-    const receipt = await this.l1.waitForTransactionReceipt({ hash, timeout: 30_000 });
+    // Poll for the receipt ourselves, so that stop() never waits on it for long.
+    let receipt: Awaited<ReturnType<PublicClient["getTransactionReceipt"]>> | undefined;
+    for (let i = 0; i < 120 && this.running && !receipt; i++) {
+      receipt = await this.l1.getTransactionReceipt({ hash }).catch(() => undefined);
+      if (!receipt) await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!receipt) return false;
     if (receipt.status !== "success") {
       this.o.log.warn("proposal reverted; will retry", { block: next, tx: hash });
       return false;
