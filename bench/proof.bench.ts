@@ -4,8 +4,10 @@
  * sub-steps, JUMPI): steps/s of full generation (roots + witnesses), of roots only, of lazy
  * mode answering a whole k-section game, the reference @ethereumjs/evm on the same code, witness
  * bytes per step (mean, max), verification time per step, and the worst step by the doc's cost
- * measure (leaves accessed; SHA-256 compressions to check its witness). A 30M-gas block of
- * mixed transactions needs the block phases, which the machine does not have yet.
+ * measure (leaves accessed; SHA-256 compressions to check its witness). A second workload writes
+ * new storage slots in a loop and calls a contract that stores and logs every tenth iteration
+ * (MPT walks, frames): the same figures plus preimage bytes per step. A 30M-gas block of mixed
+ * transactions needs the block phases, which the machine does not have yet.
  */
 import { fromHex } from "../core/bytes.ts";
 import { referenceBlock, runReference } from "../core/proof/evmReference.ts";
@@ -13,6 +15,7 @@ import type { FrameRequest } from "../core/proof/frameState.ts";
 import { frameRootsAt, generateFrame } from "../core/proof/generator.ts";
 import { verifyStep } from "../core/proof/verifier.ts";
 import { decodeWitness, type WitnessNode } from "../core/proof/witness.ts";
+import { buildWorld, type WorldAccount } from "../core/proof/world.ts";
 import { type Measurement, report } from "./harness.ts";
 
 const ITER = Number(process.env.ORE_BENCH_ITER ?? 2000);
@@ -115,10 +118,81 @@ const rows: Measurement[] = [
   },
   { group: "verify", name: "single-step verification (steps/s)", opsPerSec: steps / tVerify },
 ];
+// ---- storage and calls ----
+const WORLD_ITER = Number(process.env.ORE_BENCH_WORLD_ITER ?? 600);
+const calleeAddr = new Uint8Array(20).fill(0x42);
+const callee = fromHex(hex("0x6000 54 6001 01 80 6000 55 6000 52 6077 6020 6000 a1 6020 6000 f3"));
+// for i in 1..N: sstore(i * 7919, i); sload(i * 7919 - 7919); every 10th: call the callee.
+const wn = WORLD_ITER.toString(16).padStart(4, "0");
+const worldCode = fromHex(
+  hex(
+    `0x61${wn} 5b 80 80 611eef 02 55 6001 81 03 611eef 02 54 50 80 600a 90 06 603f 57` +
+      ` 6020 6000 6000 6000 6000 73${Buffer.from(calleeAddr).toString("hex")} 5a f1 50` +
+      ` 5b 6001 90 03 80 6003 57 00`,
+  ),
+);
+const self = new Uint8Array(20).fill(0x11);
+const accounts: WorldAccount[] = [
+  { address: self, code: worldCode, balance: 1n },
+  { address: calleeAddr, code: callee, storage: new Map([[0n, 1n]]) },
+];
+const worldReq: FrameRequest = {
+  code: worldCode,
+  address: self,
+  gas: 29_000_000n,
+  block: referenceBlock(1000n, 42n),
+  world: buildWorld(accounts),
+};
+const [wfull, tWorld] = time(() => generateFrame(worldReq));
+if (wfull.result.status !== 1) throw new Error(`world bench did not succeed: status ${wfull.result.status}`);
+const wsteps = wfull.witnesses.length;
+let wbytes = 0;
+let wmax = 0;
+let wpre = 0;
+let wpreMax = 0;
+let wleaves = 0;
+for (let i = 0; i < wsteps; i++) {
+  const w = wfull.witnesses[i];
+  wbytes += w.length;
+  wmax = Math.max(wmax, w.length);
+  const pre = decodeWitness(w).preimages.reduce((n, p) => n + p.length, 0);
+  wpre += pre;
+  wpreMax = Math.max(wpreMax, pre);
+  wleaves = Math.max(wleaves, wfull.access[i].length);
+}
+const [, tWorldVerify] = time(() => {
+  for (let i = 0; i < wsteps; i++) {
+    const v = verifyStep(wfull.roots[i], wfull.witnesses[i], wfull.roots[i + 1]);
+    if (!v.ok) throw new Error(`world step ${i}: ${v.reason}`);
+  }
+});
+const wt0 = performance.now();
+const wref = await runReference(worldReq, { accounts });
+const tWorldRef = (performance.now() - wt0) / 1000;
+rows.push(
+  {
+    group: "world",
+    name: "@ethereumjs/evm, storage and calls (opcodes/s)",
+    opsPerSec: wref.ops.length / tWorldRef,
+  },
+  {
+    group: "world",
+    name: "full generation, storage and calls (steps/s)",
+    opsPerSec: wsteps / tWorld,
+  },
+  {
+    group: "world",
+    name: "single-step verification, storage and calls (steps/s)",
+    opsPerSec: wsteps / tWorldVerify,
+  },
+);
+
 report("proof", rows, [
   `program: ${ITER} loop iterations, ${steps} steps (${ref.ops.length} opcodes), ${req.gas - full.result.gasLeft} gas`,
   `full generation ${tFull.toFixed(2)} s; lazy k=8 game: ${rounds} rounds in ${tGame.toFixed(2)} s (${(tGame / tFull).toFixed(2)}x of one full generation)`,
   `witness bytes per step: mean ${(bytes / steps).toFixed(0)}, max ${maxBytes}`,
   `verification: ${((tVerify / steps) * 1e6).toFixed(1)} µs per step (decode, root check, step, root)`,
   `worst step by the doc's measure: ${maxLeaves} leaves accessed (step ${maxLeavesStep}); at most ${maxInner} SHA-256 compressions to check a witness against its pre-root (sampled)`,
+  `storage and calls: ${WORLD_ITER} iterations, ${wsteps} steps (${wref.ops.length} opcodes, ${(wsteps / wref.ops.length).toFixed(1)} steps per opcode), ${worldReq.gas - wfull.result.gasLeft} gas`,
+  `storage and calls: witness bytes per step mean ${(wbytes / wsteps).toFixed(0)}, max ${wmax}; preimage bytes per step mean ${(wpre / wsteps).toFixed(0)}, max ${wpreMax}; at most ${wleaves} leaves accessed; verification ${((tWorldVerify / wsteps) * 1e6).toFixed(1)} µs per step`,
 ]);
