@@ -1,7 +1,8 @@
 /**
  * The single-step verifier under bad input: forged, truncated, padded, reordered and pruned
  * witnesses, wrong pre- and post-roots and random garbage must each give a clear "invalid
- * witness" (or "wrong post-root") answer: never a crash, never a wrong "valid".
+ * witness" (or "wrong post-root") answer: never a crash, never a wrong "valid". The same for the
+ * preimage section (trie nodes and code): missing, forged, swapped, too many, malformed.
  */
 import { describe, expect, test } from "bun:test";
 import { fromHex } from "../bytes.ts";
@@ -9,6 +10,7 @@ import { seededRandom } from "../mpt/testing.ts";
 import { frameRootsAt, generateFrame } from "./generator.ts";
 import { verifyStep } from "./verifier.ts";
 import { decodeWitness, encodeWitness, terminalGindices, type WitnessNode, witnessRoot } from "./witness.ts";
+import { buildWorld } from "./world.ts";
 
 // A program with memory, a multi-sub-step hash and a loop: CALLDATACOPY 2000 bytes, KECCAK256
 // them, then count down from 5 with JUMPI.
@@ -183,5 +185,80 @@ describe("lazy mode", () => {
     const want = [0, 1, 7, Math.floor(steps / 2), steps - 1, steps, steps + 10];
     const got = frameRootsAt({ code, calldata, gas: 1_000_000n }, want);
     for (const i of want) expect(got.get(i)).toEqual(trace.roots[Math.min(i, steps)]);
+  });
+});
+
+describe("verifyStep with trie nodes and code (preimages)", () => {
+  // A contract that reads and writes storage, reads another account's code size and calls it.
+  const self = new Uint8Array(20).fill(0x11);
+  const other = new Uint8Array(20).fill(0x22);
+  const otherCode = fromHex("0x600160005500");
+  const wcode = fromHex(
+    `0x6005 6001 55 6001 54 6009 6002 55 73${"22".repeat(20)} 3b 6000 6000 6000 6000 6000 73${"22".repeat(20)} 5a f1 00`.replace(
+      /\s+/g,
+      "",
+    ),
+  );
+  const accounts = [
+    { address: self, code: wcode, storage: new Map([[2n, 3n]]) },
+    { address: other, code: otherCode, balance: 1n },
+  ];
+  const world = buildWorld(accounts);
+  const wtrace = generateFrame({ code: wcode, address: self, gas: 1_000_000n, world });
+  const withPreimages = wtrace.witnesses
+    .map((w, i) => [i, decodeWitness(w)] as const)
+    .filter(([, w]) => w.preimages.length > 0);
+
+  test("the trace reads trie nodes and code, and every step verifies", () => {
+    expect(withPreimages.length).toBeGreaterThan(10);
+    expect(withPreimages.some(([, w]) => w.preimages.some((p) => p.length === otherCode.length))).toBe(true);
+    for (let i = 0; i < wtrace.witnesses.length; i++) {
+      expect(verifyStep(wtrace.roots[i], wtrace.witnesses[i], wtrace.roots[i + 1]).ok).toBe(true);
+    }
+  });
+
+  test("a missing, forged or swapped preimage is an invalid witness", () => {
+    for (const [i, w] of withPreimages) {
+      const pre = wtrace.roots[i];
+      const post = wtrace.roots[i + 1];
+      const missing = verifyStep(pre, encodeWitness({ tree: w.tree, preimages: w.preimages.slice(1) }), post);
+      expect(missing).toMatchObject({ ok: false, kind: "invalid-witness" });
+      expect(missing.ok || missing.reason).toContain("missing preimage");
+      const forged = w.preimages.map((p) => p.slice());
+      forged[0][forged[0].length - 1] ^= 1;
+      expect(verifyStep(pre, encodeWitness({ tree: w.tree, preimages: forged }), post)).toMatchObject({
+        ok: false,
+        kind: "invalid-witness",
+      });
+      // A preimage of another step (a real trie node, the wrong one) is no better.
+      const [, other] = withPreimages[(withPreimages.findIndex(([k]) => k === i) + 1) % withPreimages.length];
+      if (other.preimages[0].join() !== w.preimages[0].join()) {
+        const swapped = verifyStep(pre, encodeWitness({ tree: w.tree, preimages: other.preimages }), post);
+        expect(swapped.ok).toBe(false);
+      }
+    }
+  });
+
+  test("extra preimages are harmless; too many, empty, oversized or truncated ones are malformed", () => {
+    const [i, w] = withPreimages[0];
+    const pre = wtrace.roots[i];
+    const post = wtrace.roots[i + 1];
+    expect(
+      verifyStep(pre, encodeWitness({ tree: w.tree, preimages: [...w.preimages, otherCode] }), post).ok,
+    ).toBe(true);
+    const bad = [
+      encodeWitness({
+        tree: w.tree,
+        preimages: [...w.preimages, otherCode, otherCode, otherCode, otherCode],
+      }),
+      encodeWitness({ tree: w.tree, preimages: [...w.preimages, new Uint8Array(0)] }),
+      encodeWitness({ tree: w.tree, preimages: [...w.preimages, new Uint8Array(24577)] }),
+    ];
+    const full = encodeWitness(w);
+    bad.push(full.slice(0, full.length - 1));
+    for (const b of bad) {
+      const v = verifyStep(pre, b, post);
+      expect(v).toMatchObject({ ok: false, kind: "invalid-witness" });
+    }
   });
 });
