@@ -163,7 +163,6 @@ export function writeFrameState(m: StepMachine, req: FrameRequest): void {
   m.setLeaf(G.accessedAddresses, warm.addresses);
   m.setLeaf(G.accessedSlots, warm.slots);
   m.setLeaf(G.transientRoot, EMPTY_ROOT);
-  m.setLeaf(G.selfdestructs, EMPTY_ROOT);
   m.setLeaf(G.created, EMPTY_ROOT);
 
   m.setU64(G.depth, 0n);

@@ -97,7 +97,7 @@ function specRoot(req: FrameRequest): Uint8Array {
     zero, // isDeposit
     zero, // mint
     EMPTY_ROOT, // startWorldRoot: the empty world
-    ...Array.from({ length: 4 }, () => zero),
+    ...Array.from({ length: 20 }, () => zero), // to .. reserved: unused in frame mode
   ]);
   const calldata = req.calldata ?? new Uint8Array(0);
   const code = container([
@@ -128,7 +128,11 @@ function specRoot(req: FrameRequest): Uint8Array {
   return container([
     u64(4n), // phase Exec
     block,
-    zero, // inputs (not yet used)
+    container([
+      ...Array.from({ length: 10 }, () => zero),
+      list([], 14, 0),
+      ...Array.from({ length: 5 }, () => zero),
+    ]), // inputs
     tx,
     merkleize([frame], 11, 49), // frames: frame 0, the rest unused (Z[49])
     u64(0n), // depth
@@ -139,7 +143,7 @@ function specRoot(req: FrameRequest): Uint8Array {
     zero, // refund
     container([zero, Z[56], ...Array.from({ length: 14 }, () => zero)]), // logs: no log
     zero, // receipts
-    EMPTY_ROOT, // selfdestructs
+    container([zero, Z[16]]), // selfdestructs: none
     EMPTY_ROOT, // created
     zero, // blockGasUsed
     container([
@@ -183,11 +187,11 @@ describe("step-state layout", () => {
     const vectors: [FrameRequest, `0x${string}`][] = [
       [
         { code: new Uint8Array(0), gas: 0n },
-        "0x0c1aa3aefd432a8ea32e5b81df87b2e2e016071e722203cfce6c55ff23315db1",
+        "0x5fec3f4f3dd125eaaaeb6cfddabe5dbb9317a495da0438402436d93d069bc3cf",
       ],
       [
         { code: new Uint8Array([0x60, 1, 0]), gas: 100n },
-        "0x529b5f883004cc57e4b4787e52c6edccd7c0ffd1c641fb53fea845dd9920a537",
+        "0x3c8452e0793fa608cb4da491ec25a1ef8631698290324f2386ac41f18fde2522",
       ],
     ];
     for (const [req, want] of vectors) {

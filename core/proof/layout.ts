@@ -38,7 +38,7 @@ export const G = {
   transientRoot: 24n,
   refund: 25n,
   logsCount: 416n,
-  selfdestructs: 28n,
+  selfdestructsCount: 56n,
   created: 29n,
   // BlockContext
   number: 272n,
@@ -51,16 +51,28 @@ export const G = {
   blobBaseFee: 279n,
   blockHashes: 280n,
   // TxContext
-  origin: 304n,
-  gasPrice: 305n,
-  txGasLimit: 306n,
-  txIndex: 307n,
-  txStatus: 308n,
-  txGasLeft: 309n,
-  txOutOffset: 310n,
-  txOutSize: 311n,
-  blobHashesLen: 625n,
-  txStartWorldRoot: 315n,
+  origin: 608n,
+  gasPrice: 609n,
+  txGasLimit: 610n,
+  txIndex: 611n,
+  txStatus: 612n,
+  txGasLeft: 613n,
+  txOutOffset: 614n,
+  txOutSize: 615n,
+  blobHashesLen: 1233n,
+  txIsDeposit: 617n,
+  txMint: 618n,
+  txStartWorldRoot: 619n,
+  txTo: 620n,
+  txIsCreate: 621n,
+  txValue: 622n,
+  txNonce: 623n,
+  txType: 624n,
+  txIntrinsic: 625n,
+  txDataLen: 626n,
+  txHash: 627n,
+  txStage: 628n,
+  txGasUsed: 629n,
   // Walk
   walkMode: 496n,
   walkRoot: 497n,
@@ -72,10 +84,29 @@ export const G = {
   walkFound: 504n,
 } as const;
 
+/** Gindices of `inputs` (§7). */
+export const GI = {
+  parentHash: 288n,
+  number: 289n,
+  timestamp: 290n,
+  prevRandao: 291n,
+  feeRecipient: 292n,
+  gasLimit: 293n,
+  baseFee: 294n,
+  parentBeaconRoot: 295n,
+  parentStateRoot: 296n,
+  l1Origin: 297n,
+  txCount: 597n,
+} as const;
+/** Gindex of transaction hash `i` in `inputs.txHashes`. */
+export const gInTxHash = (i: bigint): bigint => (596n << 14n) | i;
+
 /** Gindex of the block hash slot for block `m` (`m mod 256`). */
 export const gBlockHash = (m: bigint): bigint => (280n << 8n) | (m & 255n);
 /** Gindex of blob hash `i`. */
-export const gBlobHash = (i: bigint): bigint => (624n << 4n) | i;
+export const gBlobHash = (i: bigint): bigint => (1232n << 4n) | i;
+/** Gindex of entry `i` of the `selfdestructs` list. */
+export const gSelfdestruct = (i: bigint): bigint => (57n << 16n) | i;
 /** Gindex of field `k` of log entry `i` (§2, `LogAccumulator`): address, topicCount, topics 0..3, data, reserved. */
 export const gLog = (i: bigint, k: bigint): bigint => (((417n << 20n) | i) << 3n) | k;
 /** Gindex of data chunk `j` of log entry `i`, and of its length. */
@@ -167,8 +198,8 @@ export const STATE_SHAPE: Shape = {
   container: [
     leaf, // phase
     { container: [...leaves(8), { zero: 8 }, ...leaves(7)] }, // block
-    leaf, // inputs
-    { container: [...leaves(8), { list: 4 }, ...leaves(7)] }, // tx
+    { container: [...leaves(10), { list: 14 }, ...leaves(5)] }, // inputs
+    { container: [...leaves(8), { list: 4 }, ...leaves(23)] }, // tx: 32 fields
     { zero: 60 }, // frames
     leaf, // depth
     leaf, // worldRoot
@@ -176,7 +207,10 @@ export const STATE_SHAPE: Shape = {
     leaf, // transientRoot
     leaf, // refund
     { container: [leaf, { zero: 56 }, ...leaves(14)] }, // logs: count, entries (unused: Z[36] each)
-    ...leaves(4), // receipts, selfdestructs, created, blockGasUsed
+    leaf, // receipts
+    { container: [leaf, { zero: 16 }] }, // selfdestructs: count, entries
+    leaf, // created
+    leaf, // blockGasUsed
     {
       container: [...leaves(7), { zero: 2 }, ...leaves(3), { zero: 3 }, { zero: 7 }, { zero: 7 }, leaf, leaf],
     }, // walk

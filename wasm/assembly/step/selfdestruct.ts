@@ -3,8 +3,9 @@
  * with beneficiary `b`: 0 warms `b`; 1 reads `A`; 2 (and 3, reading `b` when value moves to
  * another account) charges 5000, the cold access and, for a positive balance sent to an empty
  * account, 25000; 4 asks whether `A` was created in this transaction (`created`); 5 credits `b`;
- * 6 zeroes `A`'s balance (when it goes elsewhere or `A` is new); 7 adds `A` to `selfdestructs`
- * if it is new (the transaction's end deletes it); then the frame halts like STOP.
+ * 6 zeroes `A`'s balance (when it goes elsewhere or `A` is new); then, if `A` is new, it is
+ * appended to the `selfdestructs` list (the transaction's end deletes it) and the frame halts
+ * like STOP.
  */
 import { argBE, exceptional, gas, halt, useGas } from "./exec";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
@@ -22,6 +23,7 @@ import {
   G_OP_STORAGE_ROOT,
   G_SELFDESTRUCTS,
   G_STAGE,
+  gSelfdestruct,
   G_WORLD_ROOT,
   rdU64,
   wrU64,
@@ -183,10 +185,6 @@ export function selfdestructStep(stage: u64): void {
       storeRoot(G_WORLD_ROOT);
       markDestroyed();
       return;
-    case 8:
-      storeRoot(G_SELFDESTRUCTS);
-      done();
-      return;
     default:
       fail(ERR_BAD_STATE, G_STAGE);
   }
@@ -207,15 +205,19 @@ function zeroSelf(): void {
   markDestroyed();
 }
 
-/** A new account is recorded for deletion at the transaction's end (EIP-6780). */
+/** A new account is appended to `selfdestructs`; the transaction's end deletes it (EIP-6780). */
 function markDestroyed(): void {
   if ((rdU64(G_OP_FLAGS) & CREATED) !== 0) {
-    memory.copy(VAL, ONE, 1);
-    put(G_SELFDESTRUCTS, addressKey(self20()), 1, 8);
-    return;
+    const n = rdU64(G_SELFDESTRUCTS);
+    if (n >= MAX_SELFDESTRUCTS) fail(ERR_BAD_STATE, G_SELFDESTRUCTS);
+    write(gSelfdestruct(n), read(G_ADDRESS));
+    wrU64(G_SELFDESTRUCTS, n + 1);
   }
   done();
 }
+
+/** Most entries of `selfdestructs` (a transaction cannot pay for more SELFDESTRUCTs). */
+const MAX_SELFDESTRUCTS: u64 = 1 << 16;
 
 /** The frame halts like STOP. */
 function done(): void {

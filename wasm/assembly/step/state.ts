@@ -29,17 +29,38 @@ export function gBlockHash(i: u64): u64 {
   return ((<u64>280) << 8) | i;
 }
 
-// TxContext (field k at 304 + k)
-export const G_ORIGIN: u64 = 304;
-export const G_GASPRICE: u64 = 305;
-export const G_TX_STATUS: u64 = 308;
-export const G_TX_GASLEFT: u64 = 309;
-export const G_TX_OUTOFF: u64 = 310;
-export const G_TX_OUTSIZE: u64 = 311;
-export const G_BLOB_LEN: u64 = 625;
-export const G_TX_START_ROOT: u64 = 315;
+// BlockInputs (field k at 288 + k): the block's header fields and its transactions' hashes.
+export const G_IN_TX_COUNT: u64 = 597;
+export function gInTxHash(i: u64): u64 {
+  return ((<u64>596) << 14) | i;
+}
+export const G_IN_FEE_RECIPIENT: u64 = 292;
+
+// TxContext (32 fields, field k at 608 + k)
+export const G_ORIGIN: u64 = 608;
+export const G_GASPRICE: u64 = 609;
+export const G_TX_GAS_LIMIT: u64 = 610;
+export const G_TX_INDEX: u64 = 611;
+export const G_TX_STATUS: u64 = 612;
+export const G_TX_GASLEFT: u64 = 613;
+export const G_TX_OUTOFF: u64 = 614;
+export const G_TX_OUTSIZE: u64 = 615;
+export const G_BLOB_LEN: u64 = 1233;
+export const G_TX_IS_DEPOSIT: u64 = 617;
+export const G_TX_MINT: u64 = 618;
+export const G_TX_START_ROOT: u64 = 619;
+export const G_TX_TO: u64 = 620;
+export const G_TX_IS_CREATE: u64 = 621;
+export const G_TX_VALUE: u64 = 622;
+export const G_TX_NONCE: u64 = 623;
+export const G_TX_TYPE: u64 = 624;
+export const G_TX_INTRINSIC: u64 = 625;
+export const G_TX_DATA_LEN: u64 = 626;
+export const G_TX_HASH: u64 = 627;
+export const G_TX_STAGE: u64 = 628;
+export const G_TX_GAS_USED: u64 = 629;
 export function gBlobHash(i: u64): u64 {
-  return ((<u64>624) << 4) | i;
+  return ((<u64>1232) << 4) | i;
 }
 
 // Walk (field k at 496 + k): the MPT walker's state (§5.1)
@@ -131,7 +152,11 @@ export const O_SPONGE: u64 = 16;
 
 // Snapshot fields (§6), in order.
 export const G_LOGS_COUNT: u64 = 416;
-export const G_SELFDESTRUCTS: u64 = 28;
+/** `selfdestructs`: a list (count at 56, address `i` at `57·2^16 + i`). */
+export const G_SELFDESTRUCTS: u64 = 56;
+export function gSelfdestruct(i: u64): u64 {
+  return ((<u64>57) << 16) | i;
+}
 export const G_CREATED: u64 = 29;
 
 // The current frame's fields (set by `setFrame`).
@@ -221,10 +246,13 @@ export function gSponge(i: u64): u64 {
 }
 
 // Phases (§3)
+export const PHASE_TX_LOAD: u64 = 1;
+export const PHASE_TX_VALIDATE: u64 = 2;
 export const PHASE_FRAME_ENTER: u64 = 3;
 export const PHASE_EXEC: u64 = 4;
 export const PHASE_FRAME_EXIT: u64 = 5;
 export const PHASE_TX_FINALIZE: u64 = 6;
+export const PHASE_BLOCK_END: u64 = 7;
 
 /** A 32-byte temporary for building chunks. */
 export const CHUNK_TMP: usize = SCRATCH + 0x3e0;
