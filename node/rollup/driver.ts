@@ -34,7 +34,12 @@ import { PipelineError } from "../../core/errors.ts";
 import type { Logger } from "../log.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { attributesMismatch } from "./consolidate.ts";
-import { ENGINE_ERROR_CODES, type EngineClient, type ForkchoiceState } from "./engineClient.ts";
+import {
+  ENGINE_ERROR_CODES,
+  type EngineClient,
+  type ForkchoiceState,
+  type PayloadEnvelope,
+} from "./engineClient.ts";
 import { EngineError, RpcCallError } from "./errors.ts";
 import { type L1Client, withConfirmations } from "./l1Client.ts";
 import { EngineL2Source } from "./l2Source.ts";
@@ -59,6 +64,8 @@ export interface DriverOptions {
   pollIntervalMs?: number;
   /** Wall clock in seconds (tests may move it). */
   now?: () => number;
+  /** Told of every block the sequencer built, with `engine_getPayloadV3`'s envelope (p2p publishes it). */
+  onSequenced?: (envelope: PayloadEnvelope) => void;
 }
 
 /** op-node's `eth.SyncStatus` (the fields Ore fills). */
@@ -124,6 +131,7 @@ export class Driver {
   private lastError = "";
   private building: Promise<unknown> | undefined;
   private resetsWithoutProgress = 0;
+  private mutex: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: DriverOptions) {
     this.l2 = new EngineL2Source(o.engine, o.config);
@@ -212,6 +220,36 @@ export class Driver {
     return true;
   }
 
+  /**
+   * The three heads as block ids (what p2p's unsafe-block applier reads). Throws before the
+   * first reset, when the driver does not know them yet.
+   */
+  heads(): { unsafe: BlockId; safe: BlockId; finalized: BlockId } {
+    if (!this.unsafe || !this.safe || !this.finalized)
+      throw new EngineError("driver not ready: no heads yet");
+    const id = (b: L2BlockRef): BlockId => ({ hash: b.hash, number: b.number });
+    return { unsafe: id(this.unsafe), safe: id(this.safe), finalized: id(this.finalized) };
+  }
+
+  /**
+   * Records `head`, which the engine was just made to follow (an unsafe block from gossip), as
+   * the unsafe head; without it the next forkchoice update would send the old head and rewind
+   * the engine. Call only inside {@link exclusive}.
+   */
+  async adoptUnsafeHead(head: BlockId): Promise<void> {
+    this.unsafe = await this.l2.l2BlockRefByHash(head.hash);
+  }
+
+  /**
+   * Runs `fn` while no tick runs (a promise-chain mutex the loop's ticks also take), so engine
+   * calls from outside the loop, such as applying gossiped blocks, never interleave with a tick.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const r = this.mutex.then(fn);
+    this.mutex = r.catch(() => {});
+    return r;
+  }
+
   /** Counts of inputs derivation dropped, by `stage:kind` (bad frames, channels, batches). */
   derivationMetrics(): ReadonlyMap<string, number> {
     return this.pipeline.metrics;
@@ -226,7 +264,7 @@ export class Driver {
     while (this.running) {
       let busy = false;
       try {
-        busy = await this.tick();
+        busy = await this.exclusive(() => this.tick());
         this.lastError = "";
       } catch (e) {
         const msg = (e as Error).message;
@@ -536,6 +574,7 @@ export class Driver {
         const b = await building;
         this.unsafe = b.ref;
         this.stats.sequenced++;
+        this.o.onSequenced?.(b.envelope);
         this.o.log.debug("sequenced", {
           number: b.ref.number,
           txs: b.txCount,

@@ -15,7 +15,7 @@ import { payloadAttributesToJson } from "../../core/derive/payloadAttributes.ts"
 import type { RollupConfig } from "../../core/derive/rollupConfig.ts";
 import type { BlockId, L1BlockRef, L1Source, L2BlockRef } from "../../core/derive/types.ts";
 import type { Logger } from "../log.ts";
-import type { EngineClient, ForkchoiceState } from "../rollup/engineClient.ts";
+import type { EngineClient, ForkchoiceState, PayloadEnvelope } from "../rollup/engineClient.ts";
 import { EngineError } from "../rollup/errors.ts";
 import type { EngineL2Source } from "../rollup/l2Source.ts";
 
@@ -39,6 +39,8 @@ export interface SequencedBlock {
   /** Number of transactions, deposits included. */
   txCount: number;
   noTxPool: boolean;
+  /** What `engine_getPayloadV3` returned: the block as p2p gossips it. */
+  envelope: PayloadEnvelope;
 }
 
 /** Builds sequencer blocks. */
@@ -97,6 +99,11 @@ export class Sequencer {
     const hash = env.executionPayload.blockHash;
     await engine.setForkchoice({ ...fc, headBlockHash: hash });
     const ref = await l2.l2BlockRefByHash(hash);
-    return { ref, txCount: env.executionPayload.transactions.length, noTxPool: attrs.noTxPool };
+    return {
+      ref,
+      txCount: env.executionPayload.transactions.length,
+      noTxPool: attrs.noTxPool,
+      envelope: env,
+    };
   }
 }
