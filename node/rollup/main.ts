@@ -2,13 +2,16 @@
  * `bun node/rollup/main.ts [flags]`: a rollup node (verifier, or sequencer with
  * `--sequencer.enabled`), configured like op-node: `--rollup.config rollup.json`, the L1 RPC,
  * the engine's authenticated URL with its JWT secret file, and Ore's one addition, the
- * engine's user RPC (`--l2.rpc`). Every flag has an `ORE_NODE_*` environment variable. Prints
- * `{"ready":true,"rpc":"http://…"}` once serving; SIGINT/SIGTERM stop it cleanly.
+ * engine's user RPC (`--l2.rpc`). Every flag has an `ORE_NODE_*` environment variable. The p2p
+ * service runs unless `--p2p.disable` (flags `--p2p.*`, docs/p2p.md; the network key defaults to
+ * `./p2p-node-key.txt`). Prints `{"ready":true,"rpc":"http://…"}` once serving; SIGINT/SIGTERM
+ * stop it cleanly.
  */
 import { readFileSync } from "node:fs";
 import { parseRollupConfig } from "../../core/derive/rollupConfig.ts";
 import { readJwtSecret } from "../engine/jwt.ts";
 import { createLogger, isLogLevel, type LogFormat } from "../log.ts";
+import { P2P_FLAGS, p2pOptionsFromFlags } from "../p2p/index.ts";
 import { RollupConfigError } from "./errors.ts";
 import { type FlagSpec, LOG_FLAGS, parseFlags, usage } from "./flags.ts";
 import type { L1Fork } from "./l1Client.ts";
@@ -101,6 +104,7 @@ export const ROLLUP_NODE_FLAGS: readonly FlagSpec[] = [
     default: 250,
     help: "milliseconds between idle driver ticks",
   },
+  ...P2P_FLAGS,
   ...LOG_FLAGS,
 ];
 
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
     sequencerL1Confs: Number(f["sequencer.l1-confs"]),
     verifierL1Confs: Number(f["verifier.l1-confs"]),
     pollIntervalMs: Number(f["l1.poll-interval"]),
+    p2p: f["p2p.disable"] === true ? undefined : p2pOptionsFromFlags(f, process.cwd()),
     log,
   });
   console.log(JSON.stringify({ ready: true, rpc: node.rpcUrl }));
