@@ -1,28 +1,31 @@
 /**
  * The local devnet, one call: anvil as L1 (state in the data directory), the L1 contracts, the
  * L2 genesis and rollup config (first run only), two engines as child processes, a sequencer
- * node with its batcher and proposer, and a verifier node with its own engine that learns only
- * from L1. A second run with the same data directory resumes every chain where it stopped.
+ * node with its batcher and proposer, and a verifier node with its own engine that derives from
+ * L1 and follows the sequencer's unsafe blocks over p2p (gossip and `payload_by_number`, signed
+ * by the unsafe-block signer account). A second run with the same data directory resumes every
+ * chain where it stopped.
  *
  * Data directory layout (default `.ore/`):
  *   devnet.json          what clients need (the issue's shape; rewritten every run)
  *   devnet-state.json    chain parameters and the L1 deployment (written once)
  *   l1/state.json        anvil's state
  *   genesis.json, rollup.json, jwt.hex
- *   sequencer/, verifier/ engine config and chain data
+ *   sequencer/, verifier/ engine config and chain data, p2p network key (p2p-node-key.txt)
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createPublicClient, type Hex, http } from "viem";
+import { createPublicClient, type Hex, hexToBytes, http } from "viem";
 import { deploymentToJson, type L1Deployment } from "../../contracts/deploy.ts";
 import { parseRollupConfig, type RollupConfig, rollupConfigToJson } from "../../core/derive/rollupConfig.ts";
 import { Batcher } from "../batcher/batcher.ts";
 import { readJwtSecret } from "../engine/jwt.ts";
 import type { Logger } from "../log.ts";
+import { NODE_KEY_FILE } from "../p2p/nodeKey.ts";
 import { Proposer } from "../proposer/proposer.ts";
 import { EngineClient } from "../rollup/engineClient.ts";
-import { type RollupNode, startRollupNode } from "../rollup/node.ts";
+import { type RollupNode, type RollupP2PConfig, startRollupNode } from "../rollup/node.ts";
 import { ANVIL_ACCOUNTS, devAccount, ROLES, userAccounts } from "./accounts.ts";
 import { freePort, type RunningL1, startL1 } from "./anvil.ts";
 import { type EngineProcess, startEngineProcess } from "./engineProcess.ts";
@@ -70,6 +73,10 @@ export interface DevnetOptions {
   services?: { batcher?: boolean; proposer?: boolean };
   /** How the batcher posts (default calldata). */
   da?: "calldata" | "blobs";
+  /** Connect the sequencer and the verifier over p2p (default true); false: the verifier learns from L1 only. */
+  p2p?: boolean;
+  /** IP the nodes' libp2p listens on (default 127.0.0.1; 0.0.0.0 lets verifiers on other hosts join). */
+  p2pListenIp?: string;
 }
 
 /** A rollup node and its engine. */
@@ -118,6 +125,8 @@ const FIXED_PORTS = {
   verRollup: 7546,
   seqEngine: 8551,
   verEngine: 8552,
+  seqP2P: 9222,
+  verP2P: 9223,
 };
 
 /**
@@ -275,6 +284,23 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     }
     const rollupConfig = parseRollupConfig(JSON.parse(readFileSync(rollupFile, "utf8")));
 
+    // p2p ports are picked once, so a restarted node is found where its peers knew it.
+    const p2pPorts: Partial<Record<"sequencer" | "verifier", number>> = {};
+    const p2pConfig = async (which: "sequencer" | "verifier"): Promise<RollupP2PConfig | undefined> => {
+      if (o.p2p === false) return undefined;
+      const port =
+        p2pPorts[which] ??
+        (await portFor(which === "sequencer" ? FIXED_PORTS.seqP2P : FIXED_PORTS.verP2P, mode));
+      p2pPorts[which] = port;
+      return {
+        listen: [`/ip4/${o.p2pListenIp ?? "127.0.0.1"}/tcp/${port}`],
+        nodeKeyFile: join(datadir, which, NODE_KEY_FILE),
+        // The signer address comes from SystemConfig, which setup.ts gave this account.
+        ...(which === "sequencer"
+          ? { sequencerKey: hexToBytes(devAccount(ROLES.unsafeSigner).privateKey) }
+          : { staticPeers: sequencer.node.p2p?.multiaddrs() ?? [] }),
+      };
+    };
     const startNode = async (which: "sequencer" | "verifier", engine: EngineProcess, port?: number) =>
       startRollupNode({
         rollup: rollupConfig,
@@ -287,6 +313,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
           (await portFor(which === "sequencer" ? FIXED_PORTS.seqRollup : FIXED_PORTS.verRollup, mode)),
         sequencer: which === "sequencer",
         sequencerL1Confs: o.sequencerL1Confs ?? 1,
+        p2p: await p2pConfig(which),
         log: log.child({ service: which }),
       });
     const sequencer: DevnetNode = { engine: seqEngine, node: await startNode("sequencer", seqEngine) };

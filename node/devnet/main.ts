@@ -5,6 +5,7 @@
  *
  * Flags: `--datadir DIR` (default `.ore`), `--fresh` (wipe DIR first), `--ports fixed|any`,
  * `--da calldata|blobs` (how the batcher posts), `--status-interval SECONDS` (0 = off),
+ * `--p2p.disable` (verifier from L1 only), `--p2p.listen.ip IP` (default 127.0.0.1),
  * `--log.level`, `--log.format`; each has an `ORE_DEVNET_*` / `ORE_LOG_*` variable.
  */
 import { createLogger, isLogLevel, type LogFormat } from "../log.ts";
@@ -43,6 +44,20 @@ export const DEVNET_FLAGS: readonly FlagSpec[] = [
     default: 5,
     help: "seconds between status lines (0 = none)",
   },
+  {
+    name: "p2p.disable",
+    env: "ORE_DEVNET_P2P_DISABLE",
+    kind: "bool",
+    default: false,
+    help: "no p2p: the verifier learns blocks from L1 only",
+  },
+  {
+    name: "p2p.listen.ip",
+    env: "ORE_DEVNET_P2P_LISTEN_IP",
+    kind: "string",
+    default: "127.0.0.1",
+    help: "IP the nodes' libp2p listens on (0.0.0.0 lets verifiers on other hosts join)",
+  },
   { ...LOG_FLAGS[0]!, default: "warn" },
   LOG_FLAGS[1]!,
 ];
@@ -75,7 +90,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   console.log(`ore devnet: starting in ${f.datadir}…`);
   const t0 = Date.now();
   const da = f.da === "blobs" ? "blobs" : "calldata";
-  const devnet = await startDevnet({ datadir: String(f.datadir), fresh: f.fresh === true, ports, da, log });
+  const devnet = await startDevnet({
+    datadir: String(f.datadir),
+    fresh: f.fresh === true,
+    ports,
+    da,
+    p2p: f["p2p.disable"] !== true,
+    p2pListenIp: String(f["p2p.listen.ip"]),
+    log,
+  });
   console.log(`ore devnet: up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`  L1        ${devnet.info.l1.rpcUrl} (chain ${devnet.info.l1.chainId})`);
   console.log(
@@ -84,6 +107,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   console.log(
     `  verifier  ${devnet.info.verifier.l2RpcUrl}, rollup RPC ${devnet.info.verifier.rollupRpcUrl}`,
   );
+  const p2p = devnet.sequencer.node.p2p;
+  if (p2p) console.log(`  p2p       ${p2p.multiaddrs()[0]} (sequencer; other verifiers: --p2p.bootnodes)`);
   console.log(
     `  accounts  ${devnet.info.accounts[0]!.address} … (anvil's test mnemonic, funded on L1 and L2)`,
   );
