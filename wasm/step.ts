@@ -15,6 +15,7 @@ export interface StepExports {
   readonly WIT_BYTES: WebAssembly.Global;
   readonly STATE_VERSION: WebAssembly.Global;
   readonly MISS_PTR: WebAssembly.Global;
+  readonly PREIMAGE_PTR: WebAssembly.Global;
   reset(generator: number): void;
   setLeaf(g: bigint): void;
   zeroAt(g: bigint, h: number): void;

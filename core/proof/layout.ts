@@ -38,6 +38,7 @@ export const G = {
   transientRoot: 24n,
   refund: 25n,
   logsCount: 416n,
+  blockGasUsed: 30n,
   selfdestructsCount: 56n,
   created: 29n,
   // BlockContext

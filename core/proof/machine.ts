@@ -104,12 +104,12 @@ export class StepMachine {
     for (const g of w.leaves) this.setLeaf(g, ZERO_CHUNK);
   }
 
-  /** Adds a keccak preimage (an MPT node or contract code, at most 24,576 bytes). */
+  /** Adds a keccak preimage (an MPT node, contract code or a transaction, at most 262,144 bytes). */
   addPreimage(bytes: Uint8Array): void {
-    if (bytes.length === 0 || bytes.length > 24576) {
-      throw new MachineError(`preimage must be 1..24576 bytes, found ${bytes.length}`);
+    if (bytes.length === 0 || bytes.length > 262144) {
+      throw new MachineError(`preimage must be 1..262144 bytes, found ${bytes.length}`);
     }
-    this.wasm.bytes().set(bytes, this.wasm.ioPtr);
+    this.wasm.bytes().set(bytes, Number(this.wasm.exports.PREIMAGE_PTR.value));
     this.call(() => this.wasm.exports.addPreimage(bytes.length));
   }
 

@@ -252,7 +252,7 @@ describe("verifyStep with trie nodes and code (preimages)", () => {
         preimages: [...w.preimages, otherCode, otherCode, otherCode, otherCode],
       }),
       encodeWitness({ tree: w.tree, preimages: [...w.preimages, new Uint8Array(0)] }),
-      encodeWitness({ tree: w.tree, preimages: [...w.preimages, new Uint8Array(24577)] }),
+      encodeWitness({ tree: w.tree, preimages: [...w.preimages, new Uint8Array(262145)] }),
     ];
     const full = encodeWitness(w);
     bad.push(full.slice(0, full.length - 1));

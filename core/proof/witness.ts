@@ -18,9 +18,9 @@ export interface Witness {
 
 /** Witness format version this codec reads and writes. */
 export const WITNESS_VERSION = 1;
-/** Most preimages in one witness, and the largest one (EIP-170's code size). */
+/** Most preimages in one witness, and the largest one (a transaction of 256 KiB). */
 export const MAX_WITNESS_PREIMAGES = 4;
-export const MAX_PREIMAGE = 24576;
+export const MAX_PREIMAGE = 262144;
 
 /** Decodes witness bytes; throws {@link InvalidWitnessError} on any malformation. */
 export function decodeWitness(bytes: Uint8Array): Witness {

@@ -416,16 +416,15 @@ function enterCreate(): void {
 const MAX_CODE: u64 = 24576;
 
 /**
- * A create frame `c` returned successfully: its output is deposited as the new account's code
+ * A create frame `c` returned successfully (output `[outOff, +outSize)` of its memory; frame 0
+ * of a creating transaction too, from `TxFinalize`): the output is deposited as the new account's code
  * (EIP-170 size, EIP-3541 no 0xEF first byte, 200 gas per byte), in stages on the child's `op`:
  * 0 checks and charges, 1 hashes the code in pieces, 2 reads the new account, 3 writes it with
  * the code hash. Returns 1 when this step's work is done, 2 when the deposit is complete (the
  * caller resumes), 0 when it failed (the exit status is now 3: the caller goes on as after an
  * exceptional halt).
  */
-export function depositStep(c: u64): i32 {
-  const outOff = rdU64(fExit(c, 1));
-  const outSize = rdU64(fExit(c, 2));
+export function depositStep(c: u64, outOff: u64, outSize: u64): i32 {
   const stage = rdU64(G_STAGE);
   if (stage === 0) {
     const cost = 200 * outSize;

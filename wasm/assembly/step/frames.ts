@@ -510,7 +510,8 @@ export function frameExitStep(): void {
   if (c === 0) fail(ERR_BAD_STATE, G_DEPTH);
   const p = c - 1;
   const create = rdU64(fField(c, F_KIND)) >= 4;
-  if (create && rdU64(fExit(c, 0)) === 1 && depositStep(c) === 1) return;
+  if (create && rdU64(fExit(c, 0)) === 1 && depositStep(c, rdU64(fExit(c, 1)), rdU64(fExit(c, 2))) === 1)
+    return;
   const status = rdU64(fExit(c, 0));
   const outOff = rdU64(fExit(c, 1));
   const outSize = status === 3 ? 0 : rdU64(fExit(c, 2));

@@ -21,6 +21,7 @@ import {
   fail,
   IO_PTR as IO,
   MISS_PTR as MISS,
+  PRE_IN,
   WIT_BYTES as WB,
   WIT_PTR as WP,
 } from "./layout";
@@ -41,6 +42,9 @@ import {
   MAX_DEPTH,
   PHASE_EXEC,
   PHASE_FRAME_EXIT,
+  PHASE_TX_FINALIZE,
+  PHASE_TX_LOAD,
+  PHASE_TX_VALIDATE,
   rdU64,
   setFrame,
 } from "./state";
@@ -57,6 +61,8 @@ import {
   treeReset,
   write,
 } from "./tree";
+import { txFinalizeStep, txValidateStep } from "./tx";
+import { txLoadStep } from "./txload";
 
 export { opcodeSupported } from "./interp";
 export { errorArg, errorCode } from "./layout";
@@ -110,11 +116,14 @@ export function root(): void {
   memory.copy(IO_PTR, rootHash(), 32);
 }
 
-/** Adds the `len` bytes at `IO_PTR` as a keccak preimage (an MPT node or code). */
+/** Where the host puts a preimage for `addPreimage` (256 KiB). */
+export const PREIMAGE_PTR: usize = PRE_IN;
+
+/** Adds the `len` bytes at `PREIMAGE_PTR` as a keccak preimage (an MPT node, code, a transaction). */
 export function addPreimage(len: usize): void {
   clearError();
   if (len === 0 || len > MAX_PREIMAGE) fail(ERR_BAD_ENCODING, <u64>len);
-  insertPreimage(IO_PTR, len);
+  insertPreimage(PREIMAGE_PTR, len);
 }
 
 /** Executes one step. Generator mode: the access log is reset first. */
@@ -132,6 +141,9 @@ export function step(): void {
   const phase = rdU64(G_PHASE);
   if (phase === PHASE_EXEC) execStep();
   else if (phase === PHASE_FRAME_EXIT) frameExitStep();
+  else if (phase === PHASE_TX_LOAD) txLoadStep();
+  else if (phase === PHASE_TX_VALIDATE) txValidateStep();
+  else if (phase === PHASE_TX_FINALIZE) txFinalizeStep();
   else if (phase <= 8) fail(ERR_UNSUPPORTED_PHASE, phase);
   else fail(ERR_BAD_STATE, G_PHASE);
 }

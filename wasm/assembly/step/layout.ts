@@ -58,6 +58,8 @@ export const ERR_BAD_NODE: i32 = 11;
 export const ERR_UNSUPPORTED_PRECOMPILE: i32 = 12;
 /** A precompile's input or output is over `PRE_BYTES` (arg: its length). */
 export const ERR_PRECOMPILE_TOO_LARGE: i32 = 13;
+/** A transaction the machine cannot load (arg: its type byte; 0x100: malformed). */
+export const ERR_UNSUPPORTED_TX: i32 = 14;
 
 let errCode: i32 = 0;
 let errArg: u64 = 0;

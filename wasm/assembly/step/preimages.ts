@@ -30,8 +30,11 @@ import {
 } from "./layout";
 import { isRecording, writesThisStep } from "./tree";
 
-/** Largest preimage: EIP-170's code size limit (an MPT node is at most 532 bytes). */
-export const MAX_PREIMAGE: usize = 24576;
+/**
+ * Largest preimage: a transaction of 262,144 bytes (code is at most 24,576 bytes, EIP-170; an MPT
+ * node at most 532).
+ */
+export const MAX_PREIMAGE: usize = 262144;
 /** Most preimages one witness may carry. */
 export const MAX_WITNESS_PREIMAGES: u32 = 4;
 

@@ -23,8 +23,8 @@ import {
   G_OP_STORAGE_ROOT,
   G_SELFDESTRUCTS,
   G_STAGE,
-  gSelfdestruct,
   G_WORLD_ROOT,
+  gSelfdestruct,
   rdU64,
   wrU64,
 } from "./state";

@@ -15,6 +15,7 @@ export const G_ACCESSED_ADDRESSES: u64 = 46;
 export const G_ACCESSED_SLOTS: u64 = 47;
 export const G_TRANSIENT_ROOT: u64 = 24;
 export const G_REFUND: u64 = 25;
+export const G_BLOCK_GAS_USED: u64 = 30;
 
 // BlockContext (field k at 272 + k)
 export const G_NUMBER: u64 = 272;

@@ -1,0 +1,116 @@
+/**
+ * Transaction mode (docs/fault-proof.md §8.1): a trace that runs a block's transactions, from
+ * `TxLoad` of the first to the `BlockEnd` phase, over a world state. Its starting state holds the
+ * block's context, the transactions' hashes in `inputs.txHashes` (their bytes are keccak
+ * preimages), the world's root and `tx.index = 0`. Block mode (§7) will start one phase earlier,
+ * at `BlockStart`.
+ */
+import { toHex } from "../bytes.ts";
+import { keccak256 } from "../hash/keccak.ts";
+import { ProofFormatError } from "./errors.ts";
+import type { FrameBlock, FrameWorld } from "./frameState.ts";
+import { G, GI, gBlockHash, gInTxHash, Phase } from "./layout.ts";
+import { StepMachine } from "./machine.ts";
+import { verifyStep } from "./verifier.ts";
+
+/** A block's transactions to run over `world`. */
+export interface TxsRequest {
+  block: FrameBlock;
+  world: FrameWorld;
+  /** Each transaction's EIP-2718 bytes, in block order. */
+  txs: readonly Uint8Array[];
+}
+
+/** What one transaction did, read when its `TxFinalize` ends. */
+export interface TxOutcome {
+  /** `tx.status`: 1 success, 2 reverted, 3 exceptional halt or failed deposit. */
+  status: number;
+  gasUsed: bigint;
+  /** `tx.nonce` (a deposit: the receipt's depositNonce). */
+  nonce: bigint;
+  /** The world-state root after the transaction. */
+  worldRoot: Uint8Array;
+}
+
+function addressWord(a: Uint8Array | undefined): Uint8Array {
+  const w = new Uint8Array(32);
+  if (a) w.set(a, 12);
+  return w;
+}
+
+/** Writes the transaction-mode starting state for `req` into `m` (emptied first). */
+export function writeTxsState(m: StepMachine, req: TxsRequest): void {
+  if (req.txs.length >= 1 << 14) throw new ProofFormatError(`too many transactions: ${req.txs.length}`);
+  m.empty();
+  m.setU64(G.phase, BigInt(Phase.TxLoad));
+  const b = req.block;
+  m.setU64(G.number, b.number ?? 0n);
+  m.setU64(G.timestamp, b.timestamp ?? 0n);
+  m.setLeaf(G.coinbase, addressWord(b.coinbase));
+  m.setLeaf(G.prevRandao, b.prevRandao ?? new Uint8Array(32));
+  m.setU64(G.gasLimit, b.gasLimit ?? 0n);
+  m.setWord(G.baseFee, b.baseFee ?? 0n);
+  m.setU64(G.chainId, b.chainId ?? 0n);
+  m.setWord(G.blobBaseFee, b.blobBaseFee ?? 0n);
+  const number = b.number ?? 0n;
+  for (const [n, h] of b.blockHashes ?? []) {
+    if (n < number && number - n <= 256n) m.setLeaf(gBlockHash(n), h);
+  }
+  const byHash = new Map<string, Uint8Array>();
+  for (const [i, tx] of req.txs.entries()) {
+    const h = keccak256(tx);
+    byHash.set(toHex(h), tx);
+    m.setLeaf(gInTxHash(BigInt(i)), h);
+  }
+  m.setU64(GI.txCount, BigInt(req.txs.length));
+  m.setLeaf(G.worldRoot, req.world.root);
+  m.preimageSource = (h) => req.world.preimages(h) ?? byHash.get(toHex(h));
+  m.setU64(G.txIndex, 0n);
+  m.setU64(G.depth, 0n);
+  m.setU64(G.blockGasUsed, 0n);
+}
+
+/** A transaction-mode trace: every root and witness, and each transaction's outcome. */
+export interface TxsTrace {
+  roots: Uint8Array[];
+  witnesses: Uint8Array[];
+  outcomes: TxOutcome[];
+  blockGasUsed: bigint;
+}
+
+/**
+ * Runs `req` in transaction mode until `BlockEnd`; with `verify`, re-verifies every step from its
+ * witness alone as it goes (tests).
+ */
+export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?: number } = {}): TxsTrace {
+  const m = new StepMachine("generator");
+  writeTxsState(m, req);
+  const roots = [m.root()];
+  const witnesses: Uint8Array[] = [];
+  const outcomes: TxOutcome[] = [];
+  const max = opts.maxSteps ?? 10_000_000;
+  let phase = Number(m.getU64(G.phase));
+  for (let n = 0; phase !== Phase.BlockEnd; n++) {
+    if (n >= max) throw new ProofFormatError(`trace longer than maxSteps ${max}`);
+    const before = phase;
+    m.step(n);
+    const root = m.root();
+    const w = m.packWitness();
+    if (opts.verify) {
+      const v = verifyStep(roots[roots.length - 1], w, root);
+      if (!v.ok) throw new Error(`step ${n}: ${v.reason}`);
+    }
+    roots.push(root);
+    witnesses.push(w);
+    phase = Number(m.getU64(G.phase));
+    if (before === Phase.TxFinalize && phase === Phase.TxLoad) {
+      outcomes.push({
+        status: Number(m.getU64(G.txStatus)),
+        gasUsed: m.getU64(G.txGasUsed),
+        nonce: m.getU64(G.txNonce),
+        worldRoot: m.getLeaf(G.worldRoot),
+      });
+    }
+  }
+  return { roots, witnesses, outcomes, blockGasUsed: m.getU64(G.blockGasUsed) };
+}

@@ -1,0 +1,495 @@
+/**
+ * The transaction phases after `TxLoad` (docs/fault-proof.md §3.3), for deposits (type 0x7E, OP
+ * Regolith/Canyon semantics as Ore's engine runs them): `TxValidate` in stages on `tx.stage`
+ * (per-transaction resets, the mint, the failed-deposit check, the warm set, the nonce bump, then
+ * the top frame: value transfer and code, or a creation's address, collision check, new account
+ * and `created`), and `TxFinalize` (snapshot restore on failure, gas used with the EIP-3529
+ * refund cap, deletion of the accounts in `selfdestructs`, then the next transaction). Frame 0's
+ * `op` fields hold the sender's account between stages (`op.cursor`: a warm-list or deletion
+ * index; `op.t0`: a creation's address; `op.t1`: the callee's code hash).
+ */
+import { keccak256 } from "../lib/keccak";
+import { depositStep } from "./create";
+import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
+import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import { EMPTY_ROOT } from "./mptNode";
+import { entryData, entryLen, fetchPreimage } from "./preimages";
+import { restoreSnapshot, writeSnapshot } from "./snapshot";
+import {
+  F_ADDRESS,
+  F_GAS,
+  fCode,
+  fField,
+  G_ACCESSED_ADDRESSES,
+  G_ACCESSED_SLOTS,
+  G_BLOCK_GAS_USED,
+  G_COINBASE,
+  G_CREATED,
+  G_CURSOR,
+  G_DEPTH,
+  G_LOGS_COUNT,
+  G_OP_BALANCE,
+  G_OP_CODE_HASH,
+  G_OP_NONCE,
+  G_OP_STORAGE_ROOT,
+  G_OP_T0,
+  G_OP_T1,
+  G_ORIGIN,
+  G_PHASE,
+  G_REFUND,
+  G_SELFDESTRUCTS,
+  G_TRANSIENT_ROOT,
+  G_TX_GAS_LIMIT,
+  G_TX_GAS_USED,
+  G_TX_GASLEFT,
+  G_TX_INDEX,
+  G_TX_INTRINSIC,
+  G_TX_IS_CREATE,
+  G_TX_MINT,
+  G_TX_NONCE,
+  G_TX_OUTOFF,
+  G_TX_OUTSIZE,
+  G_TX_STAGE,
+  G_TX_START_ROOT,
+  G_TX_STATUS,
+  G_TX_TO,
+  G_TX_VALUE,
+  G_WORLD_ROOT,
+  gSelfdestruct,
+  PHASE_EXEC,
+  PHASE_TX_FINALIZE,
+  PHASE_TX_LOAD,
+  rdU64,
+  wrU64,
+} from "./state";
+import { read, write } from "./tree";
+import { addW, isZeroW, loadBE, ltW, subW } from "./u256";
+import {
+  accountBalance,
+  accountCodeHash,
+  accountNonce,
+  accountStorageRoot,
+  addressKey,
+  decodeAccount,
+  EMPTY_CODE_HASH,
+  encodeAccountTo,
+  setAccountBalance,
+  setAccountCodeHash,
+  setAccountNonce,
+  setAccountStorageRoot,
+} from "./world";
+
+const ONE: usize = memory.data<u8>([1]);
+const ROOT: usize = SCRATCH + 0x4100;
+const ADDR: usize = SCRATCH + 0x4120;
+const LA: usize = SCRATCH + 0x4140;
+const LB: usize = SCRATCH + 0x4160;
+const LR: usize = SCRATCH + 0x4180;
+const VAL: usize = SCRATCH + 0x4200;
+const KIN: usize = SCRATCH + 0x4280;
+const H: usize = SCRATCH + 0x42c0;
+const CHUNK: usize = SCRATCH + 0x42e0;
+const W: usize = SCRATCH + 0x4300;
+
+/** The addresses a transaction starts warm with: sender, receiver, coinbase, precompiles (13). */
+const WARM_COUNT: u64 = 13;
+
+function next(stage: u64): void {
+  wrU64(G_TX_STAGE, stage);
+}
+
+function a20(g: u64): usize {
+  memory.copy(ADDR, read(g) + 12, 20);
+  return ADDR;
+}
+
+function get(rootG: u64, key: usize, stage: u64): void {
+  memory.copy(ROOT, read(rootG), 32);
+  startWalk(WALK_GET, ROOT, key, 0, 0);
+  next(stage);
+}
+
+function put(rootG: u64, key: usize, len: usize, stage: u64): void {
+  memory.copy(ROOT, read(rootG), 32);
+  startWalk(WALK_PUT, ROOT, key, VAL, len);
+  next(stage);
+}
+
+function storeRoot(g: u64): void {
+  memory.copy(ROOT, walkRoot(), 32);
+  write(g, ROOT);
+}
+
+/** The sender's account kept in frame 0's `op` (decoded into the current account). */
+function loadSender(): void {
+  decodeAccount(0, 0);
+  setAccountNonce(rdU64(G_OP_NONCE));
+  loadBE(read(G_OP_BALANCE), LA);
+  setAccountBalance(LA);
+  setAccountStorageRoot(read(G_OP_STORAGE_ROOT));
+  setAccountCodeHash(read(G_OP_CODE_HASH));
+}
+
+function saveSender(): void {
+  wrU64(G_OP_NONCE, accountNonce());
+  write(G_OP_BALANCE, accountBalance());
+  write(G_OP_STORAGE_ROOT, accountStorageRoot());
+  write(G_OP_CODE_HASH, accountCodeHash());
+}
+
+/** Word `k` of the warm list as 20 address bytes at `ADDR`. */
+function warmAddress(k: u64): usize {
+  if (k === 0) return a20(G_ORIGIN);
+  if (k === 1) return a20(G_TX_TO);
+  if (k === 2) return a20(G_COINBASE);
+  memory.fill(ADDR, 0, 20);
+  store<u8>(ADDR + 19, <u8>(k - 2));
+  return ADDR;
+}
+
+/** Starts warming list entry `k` or the next one that applies (a creation has no receiver). */
+function warmFrom(k: u64): void {
+  let i = k;
+  if (i === 1 && rdU64(G_TX_IS_CREATE) !== 0) i = 2;
+  if (i >= WARM_COUNT) {
+    // All warm: bump the sender's nonce.
+    loadSender();
+    setAccountNonce(accountNonce() + 1);
+    put(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), encodeAccountTo(VAL), 4);
+    return;
+  }
+  wrU64(G_CURSOR, i);
+  memory.copy(VAL, ONE, 1);
+  put(G_ACCESSED_ADDRESSES, addressKey(warmAddress(i)), 1, 3);
+}
+
+/** One step of `TxValidate` for a deposit. */
+export function txValidateStep(): void {
+  const stage = rdU64(G_TX_STAGE);
+  switch (<i32>stage) {
+    case 0:
+      // Per-transaction state starts empty (§5.2, §6).
+      write(G_ACCESSED_ADDRESSES, EMPTY_ROOT);
+      write(G_ACCESSED_SLOTS, EMPTY_ROOT);
+      write(G_TRANSIENT_ROOT, EMPTY_ROOT);
+      write(G_CREATED, EMPTY_ROOT);
+      wrU64(G_SELFDESTRUCTS, 0);
+      wrU64(G_REFUND, 0);
+      wrU64(G_LOGS_COUNT, 0);
+      get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 1);
+      return;
+    case 1: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      wrU64(G_TX_NONCE, accountNonce());
+      loadBE(accountBalance(), LA);
+      loadBE(read(G_TX_MINT), LB);
+      addW(LA, LB, LR);
+      setAccountBalance(LR);
+      saveSender();
+      if (!isZeroW(LB)) {
+        // The mint is credited first and survives everything below.
+        put(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), encodeAccountTo(VAL), 2);
+        return;
+      }
+      afterMint();
+      return;
+    }
+    case 2:
+      storeRoot(G_WORLD_ROOT);
+      afterMint();
+      return;
+    case 3:
+      if (!walkFound()) storeRoot(G_ACCESSED_ADDRESSES);
+      warmFrom(rdU64(G_CURSOR) + 1);
+      return;
+    case 4:
+      storeRoot(G_WORLD_ROOT);
+      wrU64(G_CURSOR, 0);
+      if (rdU64(G_TX_IS_CREATE) !== 0) {
+        createAddress();
+        return;
+      }
+      writeSnapshot(0);
+      if (hasValue()) get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 5);
+      else get(G_WORLD_ROOT, addressKey(a20(G_TX_TO)), 7);
+      return;
+    case 5: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      debit();
+      put(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), encodeAccountTo(VAL), 6);
+      return;
+    }
+    case 6:
+      storeRoot(G_WORLD_ROOT);
+      get(G_WORLD_ROOT, addressKey(a20(G_TX_TO)), 7);
+      return;
+    case 7: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      write(G_OP_T1, accountCodeHash());
+      if (hasValue()) {
+        credit();
+        put(G_WORLD_ROOT, addressKey(a20(G_TX_TO)), encodeAccountTo(VAL), 8);
+        return;
+      }
+      next(9);
+      return;
+    }
+    case 8:
+      storeRoot(G_WORLD_ROOT);
+      next(9);
+      return;
+    case 9:
+      loadTopCode();
+      return;
+    case 10:
+      if (!walkFound()) storeRoot(G_ACCESSED_ADDRESSES);
+      get(G_WORLD_ROOT, addressKey(newAddress()), 11);
+      return;
+    case 11: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      writeSnapshot(0);
+      if (
+        accountNonce() !== 0 ||
+        !eq32(accountCodeHash(), EMPTY_CODE_HASH) ||
+        !eq32(accountStorageRoot(), EMPTY_ROOT)
+      ) {
+        // A collision: the creation fails with all its gas.
+        wrU64(G_TX_STATUS, 3);
+        wrU64(G_TX_GASLEFT, 0);
+        next(0);
+        wrU64(G_PHASE, PHASE_TX_FINALIZE);
+        return;
+      }
+      write(G_OP_BALANCE, accountBalance());
+      if (hasValue()) get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 12);
+      else putNewAccount(14);
+      return;
+    }
+    case 12: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      debit();
+      put(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), encodeAccountTo(VAL), 13);
+      return;
+    }
+    case 13:
+      storeRoot(G_WORLD_ROOT);
+      putNewAccount(14);
+      return;
+    case 14:
+      storeRoot(G_WORLD_ROOT);
+      memory.copy(VAL, ONE, 1);
+      put(G_CREATED, addressKey(newAddress()), 1, 15);
+      return;
+    case 15:
+      storeRoot(G_CREATED);
+      write(fField(0, F_ADDRESS), read(G_OP_T0));
+      run();
+      return;
+    case 20:
+      // A failed deposit: only the mint and the nonce bump remain; it uses all its gas.
+      storeRoot(G_WORLD_ROOT);
+      wrU64(G_TX_STATUS, 3);
+      wrU64(G_TX_GAS_USED, rdU64(G_TX_GAS_LIMIT));
+      next(9);
+      wrU64(G_PHASE, PHASE_TX_FINALIZE);
+      return;
+    default:
+      fail(ERR_BAD_STATE, G_TX_STAGE);
+  }
+}
+
+function eq32(a: usize, b: usize): bool {
+  return (
+    load<u64>(a) === load<u64>(b) &&
+    load<u64>(a, 8) === load<u64>(b, 8) &&
+    load<u64>(a, 16) === load<u64>(b, 16) &&
+    load<u64>(a, 24) === load<u64>(b, 24)
+  );
+}
+
+function hasValue(): bool {
+  loadBE(read(G_TX_VALUE), LB);
+  return !isZeroW(LB);
+}
+
+/** The current account's balance minus the transaction's value. */
+function debit(): void {
+  loadBE(accountBalance(), LA);
+  loadBE(read(G_TX_VALUE), LB);
+  subW(LA, LB, LR);
+  setAccountBalance(LR);
+}
+
+/** The current account's balance plus the transaction's value. */
+function credit(): void {
+  loadBE(accountBalance(), LA);
+  loadBE(read(G_TX_VALUE), LB);
+  addW(LA, LB, LR);
+  setAccountBalance(LR);
+}
+
+/** After the mint: a failed deposit (not enough gas or balance), or the warm set. */
+function afterMint(): void {
+  loadSender();
+  loadBE(accountBalance(), LA);
+  loadBE(read(G_TX_VALUE), LB);
+  if (rdU64(G_TX_GAS_LIMIT) < rdU64(G_TX_INTRINSIC) || ltW(LA, LB)) {
+    setAccountNonce(accountNonce() + 1);
+    put(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), encodeAccountTo(VAL), 20);
+    return;
+  }
+  write(G_TX_START_ROOT, read(G_WORLD_ROOT));
+  warmFrom(0);
+}
+
+/** A creation's address `keccak(rlp([sender, nonce]))[12..]` (the nonce before the bump) into op.t0; then it is warmed. */
+function createAddress(): void {
+  const nonce = rdU64(G_TX_NONCE);
+  store<u8>(KIN + 1, 0x94);
+  memory.copy(KIN + 2, a20(G_ORIGIN), 20);
+  let p: usize = 22;
+  if (nonce === 0) store<u8>(KIN + p++, 0x80);
+  else if (nonce < 0x80) store<u8>(KIN + p++, <u8>nonce);
+  else {
+    let n: usize = 0;
+    for (let v = nonce; v > 0; v >>= 8) n++;
+    store<u8>(KIN + p++, <u8>(0x80 + n));
+    for (let i: usize = 0; i < n; i++) store<u8>(KIN + p + i, <u8>(nonce >> <u64>(8 * (n - 1 - i))));
+    p += n;
+  }
+  store<u8>(KIN, <u8>(0xc0 + p - 1));
+  keccak256(KIN, p, H);
+  memory.fill(W, 0, 12);
+  memory.copy(W + 12, H + 12, 20);
+  write(G_OP_T0, W);
+  memory.copy(VAL, ONE, 1);
+  memory.copy(ROOT, read(G_ACCESSED_ADDRESSES), 32);
+  startWalk(WALK_PUT, ROOT, addressKey(H + 12), VAL, 1);
+  next(10);
+}
+
+function newAddress(): usize {
+  memory.copy(ADDR, read(G_OP_T0) + 12, 20);
+  return ADDR;
+}
+
+/** The new account: nonce 1, its old balance + the value, no code, no storage. */
+function putNewAccount(stage: u64): void {
+  decodeAccount(0, 0);
+  setAccountNonce(1);
+  loadBE(read(G_OP_BALANCE), LA);
+  loadBE(read(G_TX_VALUE), LB);
+  addW(LA, LB, LR);
+  setAccountBalance(LR);
+  put(G_WORLD_ROOT, addressKey(newAddress()), encodeAccountTo(VAL), stage);
+}
+
+/** Stage 9: the receiver's code (the preimage of its code hash) into frame 0, then it runs. */
+function loadTopCode(): void {
+  memory.copy(H, read(G_OP_T1), 32);
+  if (!eq32(H, EMPTY_CODE_HASH)) {
+    const e = fetchPreimage(H);
+    const code = entryData(e);
+    const len = entryLen(e);
+    let pushEnd: usize = 0;
+    let pc: usize = 0;
+    for (let k: usize = 0; k * 31 < len; k++) {
+      const start = k * 31;
+      while (pc < start) {
+        const b = <usize>load<u8>(code + pc);
+        if (b >= 0x60 && b <= 0x7f) {
+          pc += b - 0x5e;
+          pushEnd = pc;
+        } else pc++;
+      }
+      memory.fill(CHUNK, 0, 32);
+      store<u8>(CHUNK, <u8>(pushEnd > start ? min<usize>(31, pushEnd - start) : 0));
+      memory.copy(CHUNK + 1, code + start, min<usize>(31, len - start));
+      write((fCode(0) << 11) | <u64>k, CHUNK);
+    }
+    wrU64(fCode(0) + 1, <u64>len);
+    write(fCode(0) + 2, H);
+  }
+  run();
+}
+
+/** Frame 0 runs with the transaction's gas minus its intrinsic gas. */
+function run(): void {
+  wrU64(fField(0, F_GAS), rdU64(G_TX_GAS_LIMIT) - rdU64(G_TX_INTRINSIC));
+  wrU64(G_CURSOR, 0);
+  wrU64(G_DEPTH, 0);
+  next(0);
+  wrU64(G_PHASE, PHASE_EXEC);
+}
+
+// ---- TxFinalize ----
+
+/** One step of `TxFinalize` for a deposit. */
+export function txFinalizeStep(): void {
+  const stage = rdU64(G_TX_STAGE);
+  if (stage === 0 || stage === 30) {
+    let status = rdU64(G_TX_STATUS);
+    if (status === 1 && rdU64(G_TX_IS_CREATE) !== 0) {
+      // A creating transaction deposits its code first (§3.2), in stages of its own.
+      const r = depositStep(0, rdU64(G_TX_OUTOFF), rdU64(G_TX_OUTSIZE));
+      if (r === 1) {
+        if (stage === 0) next(30);
+        return;
+      }
+      if (r === 0) {
+        status = 3;
+        wrU64(G_TX_STATUS, 3);
+      }
+    }
+    if (status !== 1) restoreSnapshot(0);
+    const limit = rdU64(G_TX_GAS_LIMIT);
+    // Frame 0's gas after the deposit (0 after an exceptional halt).
+    let used = limit - (status === 3 ? 0 : rdU64(fField(0, F_GAS)));
+    if (status === 1) {
+      // EIP-3529: the refund is capped at a fifth of the gas used.
+      const refund = rdU64(G_REFUND);
+      used -= min<u64>(refund, used / 5);
+    }
+    wrU64(G_TX_GAS_USED, used);
+    if (status === 1 && rdU64(G_SELFDESTRUCTS) > 0) {
+      deleteFrom(0);
+      return;
+    }
+    done();
+    return;
+  }
+  if (stage === 1) {
+    storeRoot(G_WORLD_ROOT);
+    deleteFrom(rdU64(G_CURSOR) + 1);
+    return;
+  }
+  if (stage === 9) {
+    done();
+    return;
+  }
+  fail(ERR_BAD_STATE, G_TX_STAGE);
+}
+
+/** Deletes `selfdestructs` entry `i` (EIP-6780: all were created in this transaction), or ends. */
+function deleteFrom(i: u64): void {
+  if (i >= rdU64(G_SELFDESTRUCTS)) {
+    done();
+    return;
+  }
+  wrU64(G_CURSOR, i);
+  memory.copy(ADDR, read(gSelfdestruct(i)) + 12, 20);
+  put(G_WORLD_ROOT, addressKey(ADDR), 0, 1);
+}
+
+/** The block's gas used grows by the transaction's; the next transaction. */
+function done(): void {
+  wrU64(G_BLOCK_GAS_USED, rdU64(G_BLOCK_GAS_USED) + rdU64(G_TX_GAS_USED));
+  wrU64(G_TX_INDEX, rdU64(G_TX_INDEX) + 1);
+  next(0);
+  wrU64(G_PHASE, PHASE_TX_LOAD);
+}
