@@ -64,6 +64,8 @@ export async function startTestDevnet(
   const devnet = await startDevnet({
     ports: "any",
     l1SlotsInEpoch: 2,
+    // The issue's verifier learns only from L1; tests that want gossip pass `p2p: true`.
+    p2p: false,
     ...o,
     params: { ...TEST_PARAMS, ...o.params },
     datadir,
