@@ -13,21 +13,11 @@ import {
   rlpEncode,
   uintToBytes,
 } from "./rlp.ts";
+import { seededRandom } from "./testing/random.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-/** Deterministic xorshift PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+const rng = seededRandom;
 
 function randomItem(r: () => number, depth: number): RlpInput {
   if (depth > 3 || r() < 0.6) {

@@ -4,6 +4,7 @@ import { createKeccak, type IHasher } from "hash-wasm";
 import { wasmBytes } from "../../wasm/dist/keccak.wasm.ts";
 import { keccakWasm } from "../../wasm/keccak.ts";
 import { toHex } from "../bytes.ts";
+import { seededBytes as bytes, seededInt } from "../testing/random.ts";
 import { createKeccak256, keccak256, keccak256Many } from "./keccak.ts";
 
 let hw: IHasher;
@@ -13,26 +14,7 @@ beforeAll(async () => {
 const ref = (x: Uint8Array): string => toHex(hw.init().update(x).digest("binary"));
 const hex = (x: Uint8Array): string => toHex(x);
 
-/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
-function bytes(n: number, seed = n + 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s;
-  }
-  return out;
-}
-
-let seed = 12345;
-function rand(max: number): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % max;
-}
+const rand = seededInt(12345);
 
 describe("keccak256", () => {
   test("known vectors (Ethereum padding, not SHA3)", () => {

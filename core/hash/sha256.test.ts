@@ -1,20 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, toHex } from "../bytes.ts";
+import { seededBytes as bytes } from "../testing/random.ts";
 import { sha256, sha256Pair } from "./sha256.ts";
-
-/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
-function bytes(n: number, seed = n + 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s;
-  }
-  return out;
-}
 
 describe("sha256", () => {
   test("known vectors", () => {

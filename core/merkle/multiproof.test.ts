@@ -1,31 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, toHex } from "../bytes.ts";
+import { seededBytes as bytes, seededInt } from "../testing/random.ts";
 import { branchRoot, verifyBranch } from "./branch.ts";
 import { MultiproofConflictError, MultiproofShapeError } from "./errors.ts";
 import { helperIndices } from "./gindex.ts";
 import { type Multiproof, multiproofRoot, type ProofNode, verifyMultiproof } from "./multiproof.ts";
 import { MerkleTree } from "./tree.ts";
 
-/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
-function bytes(n: number, seed = n + 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s;
-  }
-  return out;
-}
-let seed = 13579;
-function rand(max: number): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % max;
-}
+const rand = seededInt(13579);
 function randGindex(depth: number): bigint {
   const d = rand(depth + 1);
   let i = 0n;

@@ -2,28 +2,11 @@ import { describe, expect, test } from "bun:test";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, toHex } from "../bytes.ts";
 import { sha256 } from "../hash/sha256.ts";
+import { seededBytes as bytes, seededInt } from "../testing/random.ts";
 import { gindexAt } from "./gindex.ts";
 import { MerkleTree, merkleize, zeroHash } from "./tree.ts";
 
-/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
-function bytes(n: number, seed = n + 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s;
-  }
-  return out;
-}
-let seed = 424242;
-function rand(max: number): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % max;
-}
+const rand = seededInt(424242);
 
 // Reference: SSZ merkleize written plainly with @noble/hashes, recursing from the root; a subtree
 // lying wholly in the padding is the zero hash of its height (computed here, by noble too).

@@ -3,26 +3,9 @@
  * keys, values and operation sequences that stress the trie's corner cases (keys that are
  * prefixes of others, tiny values that make nodes embed, large values, deletions).
  */
+import { randomBytes, seededRandom } from "../testing/random.ts";
 
-/** A seeded xorshift32 generator returning floats in [0, 1); the same seed gives the same run. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** `n` bytes from `rand`. */
-export function randomBytes(rand: () => number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (rand() * 256) | 0;
-  return out;
-}
+export { randomBytes, seededRandom };
 
 /** One step of a random workload: `put` (empty value = delete) or `del`. */
 export type TrieOp = { op: "put"; key: Uint8Array; value: Uint8Array } | { op: "del"; key: Uint8Array };

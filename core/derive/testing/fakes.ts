@@ -8,6 +8,7 @@
 import { concatBytes, fromHex, toHex } from "../../bytes.ts";
 import { encodeOpaqueData, TRANSACTION_DEPOSITED_TOPIC } from "../../engine/depositLog.ts";
 import { keccak256 } from "../../hash/keccak.ts";
+import { randomBytes, seededRandom } from "../../testing/random.ts";
 import { APPEND_BLOB_BATCH_SELECTOR, appendBatchCalldata, BATCH_APPENDED_TOPIC } from "../batchFeed.ts";
 import { l2BlockRefFromBlock, systemConfigFromL2Block } from "../l2BlockRef.ts";
 import { encodePayloadAttributes } from "../payloadAttributes.ts";
@@ -27,6 +28,8 @@ import type {
   PayloadAttributes,
   SystemConfig,
 } from "../types.ts";
+
+export { randomBytes, seededRandom };
 
 /** Addresses the fakes use. */
 export const ADDR = {
@@ -415,26 +418,6 @@ export class FakeL2 implements L2Source {
     if (!b) throw new Error(`fake L2: unknown block ${h}`);
     return b.sysCfg;
   }
-}
-
-/** A seeded xorshift32 generator in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** `n` random bytes from `rand`. */
-export function randomBytes(rand: () => number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256);
-  return out;
 }
 
 /** A fake EIP-1559 transaction: type byte 2 and random RLP-ish bytes (derivation treats txs as opaque). */
