@@ -69,7 +69,7 @@ export type AsyncPreimageSource = (hash: Uint8Array) => Promise<Uint8Array | und
  * One step, yielding the hash of every preimage the machine misses (after `req.world`'s own
  * source had no answer) and retrying with what the caller sends back.
  */
-function* stepOnce(m: StepMachine, n: number): Generator<Uint8Array, void, Uint8Array | undefined> {
+export function* stepOnce(m: StepMachine, n: number): Generator<Uint8Array, void, Uint8Array | undefined> {
   for (;;) {
     try {
       m.step(n);
@@ -83,13 +83,15 @@ function* stepOnce(m: StepMachine, n: number): Generator<Uint8Array, void, Uint8
   }
 }
 
-function runSync<T>(g: Generator<Uint8Array, T, Uint8Array | undefined>): T {
+/** Runs a trace generator, answering no missing preimage (the machine's own source had none). */
+export function runSync<T>(g: Generator<Uint8Array, T, Uint8Array | undefined>): T {
   let r = g.next();
   while (!r.done) r = g.next(undefined);
   return r.value;
 }
 
-async function runAsync<T>(
+/** Runs a trace generator, fetching every missing preimage with `fetch`. */
+export async function runAsync<T>(
   g: Generator<Uint8Array, T, Uint8Array | undefined>,
   fetch: AsyncPreimageSource,
 ): Promise<T> {

@@ -12,8 +12,23 @@ import { STATE_VERSION } from "./layout.ts";
 export const PROOF_FORMAT = "ore-proof";
 export const PROOF_VERSION = 1;
 
+/** How a block-mode trace ended: the world-state root and gas used at `BlockEnd`. */
+export interface BlockResult {
+  worldRoot: Uint8Array;
+  gasUsed: bigint;
+}
+
 /** A decoded proof. */
-export interface Proof {
+export type Proof = FrameProof | BlockProof;
+
+/** A proof of a block's transactions (block mode, §8.1). */
+export interface BlockProof extends Omit<FrameProof, "mode" | "result"> {
+  mode: "block";
+  result: BlockResult;
+}
+
+/** A proof of one frame (frame mode, §8.1). */
+export interface FrameProof {
   mode: "frame";
   /** What was proved (free-form, for people: code hash, block, tx...). */
   request: Record<string, unknown>;
@@ -41,12 +56,15 @@ export function encodeProof(p: Proof): string {
     roots: p.roots.map(toHex),
     witnesses: p.witnesses.map(toHex),
     access: p.access.map((a) => a.map((g) => `0x${g.toString(16)}`)),
-    result: {
-      status: p.result.status,
-      gasLeft: p.result.gasLeft.toString(),
-      output: toHex(p.result.output),
-      refund: p.result.refund.toString(),
-    },
+    result:
+      p.mode === "block"
+        ? { worldRoot: toHex(p.result.worldRoot), gasUsed: p.result.gasUsed.toString() }
+        : {
+            status: p.result.status,
+            gasLeft: p.result.gasLeft.toString(),
+            output: toHex(p.result.output),
+            refund: p.result.refund.toString(),
+          },
   });
 }
 
@@ -82,7 +100,9 @@ export function decodeProof(text: string): Proof {
   if (j.stateVersion !== STATE_VERSION) {
     throw new ProofFormatError(`stateVersion: expected ${STATE_VERSION}, found ${j.stateVersion}`);
   }
-  if (j.mode !== "frame") throw new ProofFormatError(`mode: expected "frame", found ${j.mode}`);
+  if (j.mode !== "frame" && j.mode !== "block") {
+    throw new ProofFormatError(`mode: expected "frame" or "block", found ${j.mode}`);
+  }
   const roots = array(j.roots, "roots").map((r, i) => hexBytes(r, `roots[${i}]`, 32));
   const witnesses = array(j.witnesses, "witnesses").map((w, i) => hexBytes(w, `witnesses[${i}]`));
   const access = array(j.access ?? [], "access").map((a, i) =>
@@ -106,16 +126,28 @@ export function decodeProof(text: string): Proof {
     throw new ProofFormatError("postRoot: differs from the last root");
   }
   const r = (j.result ?? {}) as Record<string, unknown>;
+  const request = (typeof j.request === "object" && j.request !== null ? j.request : {}) as Record<
+    string,
+    unknown
+  >;
   const decimal = (v: unknown): v is string => typeof v === "string" && /^[0-9]+$/.test(v);
+  if (j.mode === "block") {
+    if (!decimal(r.gasUsed))
+      throw new ProofFormatError("result: expected {worldRoot: hex, gasUsed: decimal string}");
+    return {
+      mode: "block",
+      request,
+      roots,
+      witnesses,
+      access,
+      result: { worldRoot: hexBytes(r.worldRoot, "result.worldRoot", 32), gasUsed: BigInt(r.gasUsed) },
+    };
+  }
   if (typeof r.status !== "number" || !decimal(r.gasLeft) || (r.refund !== undefined && !decimal(r.refund))) {
     throw new ProofFormatError(
       "result: expected {status: number, gasLeft: decimal string, output: hex, refund: decimal string}",
     );
   }
-  const request = (typeof j.request === "object" && j.request !== null ? j.request : {}) as Record<
-    string,
-    unknown
-  >;
   return {
     mode: "frame",
     request,

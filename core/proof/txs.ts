@@ -1,14 +1,15 @@
 /**
- * Transaction mode (docs/fault-proof.md §8.1): a trace that runs a block's transactions, from
- * `TxLoad` of the first to the `BlockEnd` phase, over a world state. Its starting state holds the
- * block's context, the transactions' hashes in `inputs.txHashes` (their bytes are keccak
- * preimages), the world's root and `tx.index = 0`. Block mode (§7) will start one phase earlier,
- * at `BlockStart`.
+ * Transaction and block modes (docs/fault-proof.md §8.1). Transaction mode runs a block's
+ * transactions from `TxLoad` of the first to the `BlockEnd` phase over a world state; its
+ * starting state holds the block's context, the transactions' hashes in `inputs.txHashes` (their
+ * bytes are keccak preimages), the world's root and `tx.index = 0`. Block mode starts one phase
+ * earlier, at `BlockStart`, from the block's inputs (header fields, the parent's state root).
  */
 import { toHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
 import { ProofFormatError } from "./errors.ts";
 import type { FrameBlock, FrameWorld } from "./frameState.ts";
+import { type AsyncPreimageSource, runAsync, runSync, stepOnce } from "./generator.ts";
 import { G, GI, gBlockHash, gInTxHash, Phase } from "./layout.ts";
 import { StepMachine } from "./machine.ts";
 import { verifyStep } from "./verifier.ts";
@@ -76,15 +77,67 @@ export interface TxsTrace {
   witnesses: Uint8Array[];
   outcomes: TxOutcome[];
   blockGasUsed: bigint;
+  /** The world-state root at `BlockEnd`. */
+  worldRoot: Uint8Array;
 }
 
-/**
- * Runs `req` in transaction mode until `BlockEnd`; with `verify`, re-verifies every step from its
- * witness alone as it goes (tests).
- */
-export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?: number } = {}): TxsTrace {
-  const m = new StepMachine("generator");
-  writeTxsState(m, req);
+/** A block to run from `BlockStart` (block mode, §7): its inputs and the chain's constants. */
+export interface BlockRequest {
+  parentHash: Uint8Array;
+  number: bigint;
+  timestamp: bigint;
+  prevRandao: Uint8Array;
+  feeRecipient: Uint8Array;
+  gasLimit: bigint;
+  baseFee: bigint;
+  parentBeaconRoot: Uint8Array;
+  /** The parent block's state root (the world the block starts from). */
+  parentStateRoot: Uint8Array;
+  l1Origin?: Uint8Array;
+  txs: readonly Uint8Array[];
+  chainId: bigint;
+  /** The blob base fee (Ore: always 1 wei). */
+  blobBaseFee: bigint;
+  /** Hashes of the last 256 blocks, by number. */
+  blockHashes?: ReadonlyMap<bigint, Uint8Array>;
+  /** MPT nodes and code of the parent state (and any the generator misses come from `fetch`). */
+  preimages: (hash: Uint8Array) => Uint8Array | undefined;
+}
+
+/** Writes the block-mode starting state for `req` into `m` (emptied first). */
+export function writeBlockState(m: StepMachine, req: BlockRequest): void {
+  if (req.txs.length >= 1 << 14) throw new ProofFormatError(`too many transactions: ${req.txs.length}`);
+  m.empty();
+  m.setU64(G.phase, BigInt(Phase.BlockStart));
+  m.setLeaf(GI.parentHash, req.parentHash);
+  m.setU64(GI.number, req.number);
+  m.setU64(GI.timestamp, req.timestamp);
+  m.setLeaf(GI.prevRandao, req.prevRandao);
+  m.setLeaf(GI.feeRecipient, addressWord(req.feeRecipient));
+  m.setU64(GI.gasLimit, req.gasLimit);
+  m.setWord(GI.baseFee, req.baseFee);
+  m.setLeaf(GI.parentBeaconRoot, req.parentBeaconRoot);
+  m.setLeaf(GI.parentStateRoot, req.parentStateRoot);
+  m.setLeaf(GI.l1Origin, req.l1Origin ?? new Uint8Array(32));
+  m.setU64(G.chainId, req.chainId);
+  m.setWord(G.blobBaseFee, req.blobBaseFee);
+  for (const [n, h] of req.blockHashes ?? []) {
+    if (n < req.number && req.number - n <= 256n) m.setLeaf(gBlockHash(n), h);
+  }
+  const byHash = new Map<string, Uint8Array>();
+  for (const [i, tx] of req.txs.entries()) {
+    const h = keccak256(tx);
+    byHash.set(toHex(h), tx);
+    m.setLeaf(gInTxHash(BigInt(i)), h);
+  }
+  m.setU64(GI.txCount, BigInt(req.txs.length));
+  m.preimageSource = (h) => req.preimages(h) ?? byHash.get(toHex(h));
+}
+
+function* traceTxs(
+  m: StepMachine,
+  opts: { verify?: boolean; maxSteps?: number; witnesses?: boolean },
+): Generator<Uint8Array, TxsTrace, Uint8Array | undefined> {
   const roots = [m.root()];
   const witnesses: Uint8Array[] = [];
   const outcomes: TxOutcome[] = [];
@@ -93,15 +146,17 @@ export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?
   for (let n = 0; phase !== Phase.BlockEnd; n++) {
     if (n >= max) throw new ProofFormatError(`trace longer than maxSteps ${max}`);
     const before = phase;
-    m.step(n);
+    yield* stepOnce(m, n);
     const root = m.root();
-    const w = m.packWitness();
-    if (opts.verify) {
-      const v = verifyStep(roots[roots.length - 1], w, root);
-      if (!v.ok) throw new Error(`step ${n}: ${v.reason}`);
-    }
     roots.push(root);
-    witnesses.push(w);
+    if (opts.witnesses !== false) {
+      const w = m.packWitness();
+      if (opts.verify) {
+        const v = verifyStep(roots[roots.length - 2], w, root);
+        if (!v.ok) throw new Error(`step ${n}: ${v.reason}`);
+      }
+      witnesses.push(w);
+    }
     phase = Number(m.getU64(G.phase));
     if (before === Phase.TxFinalize && phase === Phase.TxLoad) {
       outcomes.push({
@@ -112,5 +167,32 @@ export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?
       });
     }
   }
-  return { roots, witnesses, outcomes, blockGasUsed: m.getU64(G.blockGasUsed) };
+  return {
+    roots,
+    witnesses,
+    outcomes,
+    blockGasUsed: m.getU64(G.blockGasUsed),
+    worldRoot: m.getLeaf(G.worldRoot),
+  };
+}
+
+/**
+ * Runs `req` in transaction mode until `BlockEnd`; with `verify`, re-verifies every step from its
+ * witness alone as it goes (tests).
+ */
+export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?: number } = {}): TxsTrace {
+  const m = new StepMachine("generator");
+  writeTxsState(m, req);
+  return runSync(traceTxs(m, opts));
+}
+
+/** Runs `req` in block mode until `BlockEnd`, asking `fetch` for the preimages it misses. */
+export function generateBlockAsync(
+  req: BlockRequest,
+  fetch: AsyncPreimageSource,
+  opts: { verify?: boolean; maxSteps?: number; witnesses?: boolean } = {},
+): Promise<TxsTrace> {
+  const m = new StepMachine(opts.witnesses === false ? "lazy" : "generator");
+  writeBlockState(m, req);
+  return runAsync(traceTxs(m, opts), fetch);
 }

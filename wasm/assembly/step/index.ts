@@ -11,6 +11,7 @@
  * preimage (`addPreimage`) and runs the step again.
  */
 
+import { blockStartStep } from "./block";
 import { frameExitStep } from "./frames";
 import { execStep } from "./interp";
 import {
@@ -40,6 +41,7 @@ import {
   G_PHASE,
   G_WALK_MODE,
   MAX_DEPTH,
+  PHASE_BLOCK_START,
   PHASE_EXEC,
   PHASE_FRAME_EXIT,
   PHASE_TX_FINALIZE,
@@ -140,6 +142,7 @@ export function step(): void {
   setFrame(depth);
   const phase = rdU64(G_PHASE);
   if (phase === PHASE_EXEC) execStep();
+  else if (phase === PHASE_BLOCK_START) blockStartStep();
   else if (phase === PHASE_FRAME_EXIT) frameExitStep();
   else if (phase === PHASE_TX_LOAD) txLoadStep();
   else if (phase === PHASE_TX_VALIDATE) txValidateStep();

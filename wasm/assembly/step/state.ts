@@ -247,6 +247,7 @@ export function gSponge(i: u64): u64 {
 }
 
 // Phases (§3)
+export const PHASE_BLOCK_START: u64 = 0;
 export const PHASE_TX_LOAD: u64 = 1;
 export const PHASE_TX_VALIDATE: u64 = 2;
 export const PHASE_FRAME_ENTER: u64 = 3;
