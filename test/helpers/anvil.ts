@@ -10,10 +10,10 @@
  * exits, so a failed test never leaves an anvil behind.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { join } from "node:path";
 import { OreError } from "../../core/errors.ts";
+import { anvilPath, freePort } from "../../node/devnet/anvil.ts";
+
+export { anvilPath, freePort };
 
 /** anvil could not be found, did not start, or did not answer in time. */
 export class AnvilError extends OreError {
@@ -77,33 +77,6 @@ function installExitHook(): void {
   });
 }
 
-/** Path of the anvil binary shipped by the platform package, or the npm shim as a fallback. */
-export function anvilBinary(): string {
-  const root = join(import.meta.dir, "..", "..", "node_modules");
-  const arch = process.arch === "x64" ? "amd64" : process.arch;
-  const platform = process.platform === "win32" ? "win32" : process.platform;
-  const exe = process.platform === "win32" ? "anvil.exe" : "anvil";
-  const direct = join(root, "@foundry-rs", `anvil-${platform}-${arch}`, "bin", exe);
-  if (existsSync(direct)) return direct;
-  const shim = join(root, ".bin", "anvil");
-  if (existsSync(shim)) return shim;
-  throw new AnvilError(`anvil not found: expected ${direct}; run npm install`);
-}
-
-/** A TCP port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts an anvil on a free port and resolves once it answers `eth_chainId`. */
 export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   // The port can be taken between freePort() and anvil's bind; retry a few times.
@@ -130,7 +103,7 @@ async function startOnce(port: number, o: AnvilOptions): Promise<Anvil> {
   args.push(...(o.args ?? []));
 
   installExitHook();
-  const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(anvilPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   let log = "";
   const append = (chunk: Buffer) => {
