@@ -47,17 +47,17 @@ export class BatchQueue {
 
   /** The next batch on top of `safeHead`, NOT_ENOUGH_DATA, or EOF when the current L1 block is used up. */
   async nextBatch(safeHead: L2BlockRef): Promise<Pulled<SingularBatch>> {
-    // Drop buffered L1 blocks older than the safe head's origin (the epoch moved on).
-    if (this.l1Blocks.length > 0 && safeHead.l1origin.number > this.l1Blocks[0]!.number) {
-      const i = this.l1Blocks.findIndex((b) => b.number === safeHead.l1origin.number);
-      if (i >= 0) this.l1Blocks = this.l1Blocks.slice(i);
-    }
+    this.dropOldEpochs(safeHead);
     const prevOrigin = this.prev.origin();
     const originBehind = prevOrigin.number < safeHead.l1origin.number;
     if (this.bqOrigin.hash !== prevOrigin.hash || this.bqOrigin.number !== prevOrigin.number) {
       this.bqOrigin = prevOrigin;
       if (!originBehind) this.l1Blocks.push(prevOrigin);
       else this.l1Blocks = [];
+      // Again after the push: when a reset's base is the block just before the safe head's
+      // origin (the genesis L1 block, early in a chain), the base is still buffered when the
+      // traversal reaches that origin, and only now can it be dropped.
+      this.dropOldEpochs(safeHead);
     }
     let outOfData = false;
     const batch = await this.prev.nextBatch();
@@ -67,6 +67,14 @@ export class BatchQueue {
     const next = this.deriveNext(outOfData, safeHead);
     if (next === null) return outOfData ? EOF : NOT_ENOUGH_DATA;
     return next;
+  }
+
+  /** Drops buffered L1 blocks older than the safe head's origin (the epoch moved on), if it is buffered. */
+  private dropOldEpochs(safeHead: L2BlockRef): void {
+    if (this.l1Blocks.length > 0 && safeHead.l1origin.number > this.l1Blocks[0]!.number) {
+      const i = this.l1Blocks.findIndex((b) => b.number === safeHead.l1origin.number);
+      if (i >= 0) this.l1Blocks = this.l1Blocks.slice(i);
+    }
   }
 
   private add(batch: SingularBatch, safeHead: L2BlockRef): void {

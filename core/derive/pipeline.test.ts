@@ -273,6 +273,25 @@ describe("reset and errors", () => {
     }
   });
 
+  test("resetting at a safe head whose L1 origin is the block after the genesis L1 block", async () => {
+    // The reset base is then the genesis L1 block itself: the batch queue must drop it once the
+    // traversal reaches the safe head's origin, or every step asks for another reset.
+    const s = await sim({ l1Blocks: 8 });
+    const full = await deriveAll(s.config, s.l1, opts());
+    const cuts = full.l2.chain
+      .map((r, i) => [r, i] as const)
+      .filter(([r]) => r.l1origin.number === s.config.genesis.l1.number + 1)
+      .map(([, i]) => i);
+    expect(cuts.length).toBeGreaterThan(0);
+    for (const cut of cuts) {
+      const verifier = new FakeL2(s.config);
+      for (const r of full.results.slice(0, cut)) verifier.execute(r.parent, r.attributes);
+      expect(verifier.head().l1origin.number).toBe(s.config.genesis.l1.number + 1);
+      const resumed = await deriveAll(s.config, s.l1, opts(), verifier);
+      expect(hashes(resumed.l2.chain)).toEqual(hashes(full.l2.chain));
+    }
+  });
+
   test("an L1 reorg is a reset error; after reset the pipeline follows the new L1", async () => {
     const s = await sim({ l1Blocks: 10 });
     const verifier = new FakeL2(s.config);

@@ -366,14 +366,6 @@ export class Driver {
       safe = await this.l2.l2BlockRefByHash(safe.parentHash);
     }
     if (safe.number < finalized.number) safe = finalized;
-    // Work around core/derive's batch queue, which cannot start from a safe head whose origin
-    // is the L1 block right after the genesis L1 block (its reset base is then the genesis L1
-    // block, buffered first and never dropped): restart from the genesis epoch instead. This
-    // only concerns the first few seconds of a chain, so re-deriving them is cheap; the safe
-    // head may then sit below the finalized head until consolidation passes it again.
-    while (safe.number > genesisNumber && safe.l1origin.number === config.genesis.l1.number + 1) {
-      safe = await this.l2.l2BlockRefByHash(safe.parentHash);
-    }
     this.unsafe = unsafe;
     this.safe = safe;
     this.finalized = finalized;
