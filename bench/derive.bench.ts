@@ -8,8 +8,10 @@
  *   - Channel compression ratio, zlib and brotli, against the raw RLP batch stream, on a realistic
  *     transaction mix signed with viem: ETH transfers, ERC-20 transfers, DEX swaps and larger
  *     contract calls, from 64 accounts with increasing nonces.
- * The verifier's sync speed (blocks/s and Mgas/s through a real engine) needs the node and is
- * not measured here. `ORE_BENCH_QUICK=1` shrinks every case.
+ *   - A verifier's sync speed from genesis (blocks/s, Mgas/s) through a real engine: a test
+ *     devnet fills L2 blocks with a transaction mix, then a fresh verifier engine and node derive
+ *     them from L1 (`verifierSync` below; needs anvil; `ORE_BENCH_SYNC=0` skips it).
+ * `ORE_BENCH_QUICK=1` shrinks every case.
  */
 import { encodeFunctionData, type Hex, parseAbi, parseEther, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -219,7 +221,195 @@ notes.push(
   }
 }
 
-notes.push(
-  "verifier sync speed through a real engine (blocks/s, Mgas/s): not measured here; it needs the node (node/rollup).",
-);
+// 3. A verifier's sync speed from genesis, through a real engine.
+if (process.env.ORE_BENCH_SYNC !== "0") {
+  try {
+    await verifierSync(QUICK ? 30 : 90);
+  } catch (e) {
+    notes.push(`verifier sync: not measured (${(e as Error).message})`);
+  }
+}
 report("derive", rows, notes);
+
+/**
+ * Runs a test devnet (anvil, contracts, sequencer engine and node, batcher; p2p off) with its
+ * verifier stopped, fills `l2Blocks` L2 blocks with a transaction mix (ETH transfers, ERC-20
+ * transfers and mints to fresh addresses on a TestERC20), waits until the sequencer's safe head
+ * covers them, then starts a fresh verifier engine and node in an empty directory and times it
+ * from start to the sequencer's safe head: blocks/s and Mgas/s, L1 reading, derivation and
+ * execution included.
+ */
+async function verifierSync(l2Blocks: number): Promise<void> {
+  const { startTestDevnet, rpc, syncStatus, waitFor } = await import("../test/helpers/devnet.ts");
+  const { startEngineProcess } = await import("../node/devnet/engineProcess.ts");
+  const { startRollupNode } = await import("../node/rollup/node.ts");
+  const { freePort } = await import("../node/devnet/anvil.ts");
+  const { readJwtSecret } = await import("../node/engine/jwt.ts");
+  const { createLogger } = await import("../node/log.ts");
+  const { testERC20Abi, testERC20Bytecode } = await import("../contracts/artifacts/TestERC20.ts");
+  const { join } = await import("node:path");
+  const { mkdirSync } = await import("node:fs");
+  const { encodeDeployData, getContractAddress } = await import("viem");
+
+  const t = await startTestDevnet({ services: { proposer: false } });
+  const d = t.devnet;
+  try {
+    await d.verifier.node.stop();
+    await d.verifier.engine.stop();
+    const url = d.info.l2.rpcUrl;
+    const chainId = d.info.l2.chainId;
+    const accounts = d.info.accounts.map((a) => privateKeyToAccount(a.privateKey));
+    const nonces = await Promise.all(
+      accounts.map(async (a) =>
+        Number(await rpc<Hex>(url, "eth_getTransactionCount", [a.address, "pending"])),
+      ),
+    );
+    const fees = {
+      maxFeePerGas: parseGwei("5"),
+      maxPriorityFeePerGas: parseGwei("0.001"),
+      type: "eip1559" as const,
+    };
+    const send = async (a: number, tx: { to?: Hex; data?: Hex; value?: bigint; gas: bigint }) => {
+      const raw = await accounts[a]!.signTransaction({ ...fees, ...tx, chainId, nonce: nonces[a]++ });
+      return rpc<Hex>(url, "eth_sendRawTransaction", [raw]);
+    };
+    const token = getContractAddress({ from: accounts[0]!.address, nonce: BigInt(nonces[0]!) });
+    await send(0, {
+      data: encodeDeployData({ abi: testERC20Abi, bytecode: testERC20Bytecode, args: ["Bench", "BNCH"] }),
+      gas: 2_000_000n,
+    });
+    const mint = (to: Hex, amount: bigint) =>
+      encodeFunctionData({ abi: testERC20Abi, functionName: "mint", args: [to, amount] });
+    for (let a = 0; a < accounts.length; a++)
+      await send(a, { to: token, data: mint(accounts[a]!.address, 10n ** 30n), gas: 120_000n });
+    // ~20 transactions per 1 s block until `l2Blocks` blocks are out.
+    const start = (await syncStatus(d.info.rollupRpcUrl)).unsafe_l2.number;
+    const kinds: Record<string, number> = { eth: 0, erc20: 0, mint: 0 };
+    let head = start;
+    while (head < start + l2Blocks) {
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < TXS_PER_BLOCK; i++) {
+        const a = Math.floor(rand() * accounts.length);
+        const r = rand();
+        if (r < 0.5) {
+          kinds.eth!++;
+          sends.push(
+            send(a, { to: pick(recipients), value: BigInt(Math.floor(rand() * 1e15)), gas: 21_000n }),
+          );
+        } else if (r < 0.85) {
+          kinds.erc20!++;
+          const data = encodeFunctionData({
+            abi: erc20,
+            functionName: "transfer",
+            args: [pick(recipients), BigInt(Math.floor(rand() * 1e15))],
+          });
+          sends.push(send(a, { to: token, data, gas: 80_000n }));
+        } else {
+          kinds.mint!++;
+          sends.push(
+            send(a, { to: token, data: mint(randAddr(), BigInt(Math.floor(rand() * 1e15))), gas: 80_000n }),
+          );
+        }
+      }
+      await Promise.all(sends);
+      await waitFor(
+        "next L2 block",
+        async () => {
+          const n = (await syncStatus(d.info.rollupRpcUrl)).unsafe_l2.number;
+          return n > head ? n : false;
+        },
+        30_000,
+        100,
+      ).then((n) => {
+        head = n;
+      });
+    }
+    const target = await waitFor(
+      "sequencer safe head past the filled blocks",
+      async () => {
+        const s = await syncStatus(d.info.rollupRpcUrl);
+        return s.safe_l2.number >= head ? s.safe_l2.number : false;
+      },
+      120_000,
+      250,
+    );
+
+    // A fresh verifier from genesis.
+    const dir = join(d.datadir, "bench-verifier");
+    mkdirSync(dir, { recursive: true });
+    const log = createLogger({ level: "warn", sink: (l) => t.logs.push(l) });
+    const t0 = performance.now();
+    const engine = await startEngineProcess({
+      dir,
+      genesisFile: join(d.datadir, "genesis.json"),
+      jwtFile: join(d.datadir, "jwt.hex"),
+      enginePort: await freePort(),
+      rpcPort: await freePort(),
+      log,
+    });
+    const node = await startRollupNode({
+      rollup: d.rollupConfig,
+      l1RpcUrl: d.l1.rpcUrl,
+      engineUrl: engine.engineUrl,
+      engineRpcUrl: engine.rpcUrl,
+      jwtSecret: readJwtSecret(join(d.datadir, "jwt.hex")),
+      rpcPort: await freePort(),
+      log,
+    });
+    const tNode = performance.now();
+    try {
+      await waitFor(
+        "verifier synced",
+        async () => (await syncStatus(node.rpcUrl)).safe_l2.number >= target,
+        150_000,
+        50,
+      );
+      const ms = performance.now() - tNode;
+      const startMs = tNode - t0;
+      let gas = 0n;
+      let txs = 0;
+      for (let n = 1; n <= target; n++) {
+        const b = await rpc<{ gasUsed: Hex; transactions: Hex[]; hash: Hex }>(
+          engine.rpcUrl,
+          "eth_getBlockByNumber",
+          [`0x${n.toString(16)}`, false],
+        );
+        gas += BigInt(b.gasUsed);
+        txs += b.transactions.length;
+      }
+      const seq = await rpc<{ hash: Hex }>(url, "eth_getBlockByNumber", [`0x${target.toString(16)}`, false]);
+      const ours = await rpc<{ hash: Hex }>(engine.rpcUrl, "eth_getBlockByNumber", [
+        `0x${target.toString(16)}`,
+        false,
+      ]);
+      const mgas = Number(gas) / 1e6;
+      rows.push({
+        group: "verifier sync from genesis (real engine, L1 from anvil)",
+        name: `${target} L2 blocks, ${txs} txs, ${mgas.toFixed(1)} Mgas`,
+        opsPerSec: (target * 1000) / ms,
+        extra: {
+          l2Blocks: target,
+          txs,
+          mgas: Number(mgas.toFixed(2)),
+          ms: Math.round(ms),
+          mgasPerSec: Number(((mgas * 1000) / ms).toFixed(2)),
+          txsPerSec: Math.round((txs * 1000) / ms),
+          engineStartMs: Math.round(startMs),
+          sameHead: String(seq.hash === ours.hash),
+        },
+      });
+      notes.push(
+        `verifier sync: ${target} L2 blocks (${txs} txs incl. deposits; user mix ${Object.entries(kinds)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(
+            ", ",
+          )}; ${mgas.toFixed(1)} Mgas) from genesis in ${(ms / 1000).toFixed(1)} s = ${((target * 1000) / ms).toFixed(1)} blocks/s, ${((mgas * 1000) / ms).toFixed(2)} Mgas/s (engine start ${(startMs / 1000).toFixed(1)} s not counted); head hash matches the sequencer: ${seq.hash === ours.hash}`,
+      );
+    } finally {
+      await node.stop();
+      await engine.stop();
+    }
+  } finally {
+    await t.stop();
+  }
+}
