@@ -108,7 +108,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     `  verifier  ${devnet.info.verifier.l2RpcUrl}, rollup RPC ${devnet.info.verifier.rollupRpcUrl}`,
   );
   const p2p = devnet.sequencer.node.p2p;
-  if (p2p) console.log(`  p2p       ${p2p.multiaddrs()[0]} (sequencer; other verifiers: --p2p.bootnodes)`);
+  // With --p2p.listen.ip 0.0.0.0 the address other hosts can dial is the non-loopback one.
+  const addrs = p2p?.multiaddrs() ?? [];
+  const addr = addrs.find((a) => !a.startsWith("/ip4/127.")) ?? addrs[0];
+  if (addr) console.log(`  p2p       ${addr} (sequencer; other verifiers: --p2p.bootnodes)`);
   console.log(
     `  accounts  ${devnet.info.accounts[0]!.address} … (anvil's test mnemonic, funded on L1 and L2)`,
   );
