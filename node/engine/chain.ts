@@ -67,6 +67,10 @@ export class Chain {
   readonly readLock = new Mutex();
   readonly stats: ChainStats = { blocks: 0, gas: 0n, executionMs: 0, stateRootMs: 0, storageWriteMs: 0 };
   private cache = new Map<string, ChainBlock>();
+  /** Parent of the block the executor VM is running: BLOCKHASH answers from its ancestors. */
+  private execTip: Uint8Array | undefined;
+  /** Block the read VM's calls run on top of: BLOCKHASH answers from it and its ancestors. */
+  private readTip: Uint8Array | undefined;
 
   private constructor(
     readonly store: Store,
@@ -85,9 +89,8 @@ export class Chain {
     const sm = createStateManager(store);
     const readSm = createStateManager(store);
     let chain!: Chain;
-    const hashOf = (n: bigint) => chain.canonicalHash(n);
-    const vm = await createOreVM(common, sm, hashOf);
-    const readVm = await createOreVM(common, readSm, hashOf);
+    const vm = await createOreVM(common, sm, (n) => chain.ancestorHash(chain.execTip, n));
+    const readVm = await createOreVM(common, readSm, (n) => chain.ancestorHash(chain.readTip, n));
     chain = new Chain(store, common, genesis.chainId, sm, vm, { sm: readSm, vm: readVm });
     if (!store.head("head")) await chain.writeGenesis(genesis, code);
     return chain;
@@ -156,6 +159,20 @@ export class Chain {
     return this.store.canonicalHash(number);
   }
 
+  /**
+   * Hash of the block at height `n` on the branch ending at `tip` (BLOCKHASH for a block whose
+   * parent is `tip`), or the canonical hash when there is no tip. The walk follows parent hashes
+   * only until it reaches a canonical block: from there down the canonical index is that branch.
+   * The EVM asks only for the 256 blocks below the one executing, so the walk is that short.
+   * Runs synchronously, so the canonical index cannot change under it.
+   */
+  ancestorHash(tip: Uint8Array | undefined, n: bigint): Uint8Array | undefined {
+    let b = tip && this.block(tip);
+    while (b && b.header.number > n && !this.isCanonical(b.hash)) b = this.block(b.header.parentHash);
+    if (!b || b.header.number < n) return tip ? undefined : this.canonicalHash(n);
+    return b.header.number === n ? b.hash : this.canonicalHash(n);
+  }
+
   /** The block a head pointer names. */
   headBlock(name: HeadName = "head"): ChainBlock {
     const h = this.store.head(name);
@@ -201,6 +218,7 @@ export class Chain {
     const sm = this.stateManager;
     const t0 = performance.now();
     const rootBefore = sm.timings.stateRootMs;
+    this.execTip = parent.hash;
     try {
       const out = await executeBlock(this.ctx(), parent, env, forced, pool);
       check(out);
@@ -289,10 +307,17 @@ export class Chain {
 
   /**
    * Runs `fn` with the reading state manager (and its VM) positioned at `stateRoot`, under the
-   * read lock. Block execution uses its own state manager, so reads never wait for it.
+   * read lock. Block execution uses its own state manager, so reads never wait for it. Calls the
+   * VM runs answer BLOCKHASH from `at` (the block they run on top of) and its ancestors, or from
+   * the canonical chain when `at` is not given.
    */
-  withState<T>(stateRoot: Uint8Array, fn: (sm: OreStateManager, vm: VM) => Promise<T>): Promise<T> {
+  withState<T>(
+    stateRoot: Uint8Array,
+    fn: (sm: OreStateManager, vm: VM) => Promise<T>,
+    at?: Uint8Array,
+  ): Promise<T> {
     return this.readLock.run(async () => {
+      this.readTip = at;
       await this.reader.sm.setStateRoot(stateRoot);
       return fn(this.reader.sm, this.reader.vm);
     });

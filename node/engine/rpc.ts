@@ -189,38 +189,42 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
     const intrinsic = intrinsicGas(call);
     if (gas < intrinsic)
       throw new RpcError(RPC_ERRORS.serverError, `intrinsic gas too low: have ${gas}, want ${intrinsic}`);
-    return chain.withState(b.header.stateRoot, async (sm, vm) => {
-      await sm.checkpoint();
-      try {
-        const block = createBlock(
-          {
-            header: {
-              number: b.header.number + 1n,
-              timestamp: b.header.timestamp + 1n,
-              gasLimit: b.header.gasLimit,
-              coinbase: b.header.coinbase,
-              baseFeePerGas: 0n,
-              parentBeaconBlockRoot: b.header.parentBeaconBlockRoot,
+    return chain.withState(
+      b.header.stateRoot,
+      async (sm, vm) => {
+        await sm.checkpoint();
+        try {
+          const block = createBlock(
+            {
+              header: {
+                number: b.header.number + 1n,
+                timestamp: b.header.timestamp + 1n,
+                gasLimit: b.header.gasLimit,
+                coinbase: b.header.coinbase,
+                baseFeePerGas: 0n,
+                parentBeaconBlockRoot: b.header.parentBeaconBlockRoot,
+              },
             },
-          },
-          { common: chain.common, skipConsensusFormatValidation: true },
-        );
-        const res = await vm.evm.runCall({
-          block,
-          caller: new Address(call.from),
-          origin: new Address(call.from),
-          to: call.to ? new Address(call.to) : undefined,
-          value: call.value,
-          data: call.input,
-          gasLimit: gas - intrinsic,
-          skipBalance: true,
-        });
-        return res.execResult;
-      } finally {
-        await sm.revert();
-        await vm.evm.journal.cleanup();
-      }
-    });
+            { common: chain.common, skipConsensusFormatValidation: true },
+          );
+          const res = await vm.evm.runCall({
+            block,
+            caller: new Address(call.from),
+            origin: new Address(call.from),
+            to: call.to ? new Address(call.to) : undefined,
+            value: call.value,
+            data: call.input,
+            gasLimit: gas - intrinsic,
+            skipBalance: true,
+          });
+          return res.execResult;
+        } finally {
+          await sm.revert();
+          await vm.evm.journal.cleanup();
+        }
+      },
+      b.hash,
+    );
   };
 
   /**

@@ -2,7 +2,7 @@
  * Wiring of @ethereumjs at Cancun for Ore: a `Common` hashing with Ore's WASM keccak, an
  * {@link OreStateManager} whose trie nodes and code live in the engine's {@link Store} (Ore's MPT,
  * keyed by hash, never pruned, so any past state root stays readable), and a VM whose BLOCKHASH
- * reads the engine's canonical chain.
+ * asks the chain (which answers from the ancestors of the block being executed).
  */
 import { paramsBlock } from "@ethereumjs/block";
 import { Common, Hardfork, Mainnet, type ParamsDict } from "@ethereumjs/common";
