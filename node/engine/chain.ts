@@ -282,9 +282,10 @@ export class Chain {
 
   /**
    * Makes `head` canonical (rewriting the canonical index and tx index back to the common
-   * ancestor) and sets safe/finalized when given, all in one SQLite transaction.
+   * ancestor) and sets safe/finalized when given, all in one SQLite transaction. Returns the
+   * blocks that stopped being canonical, oldest first (empty unless the head moved off them).
    */
-  setForkchoice(head: Uint8Array, safe?: Uint8Array, finalized?: Uint8Array): void {
+  setForkchoice(head: Uint8Array, safe?: Uint8Array, finalized?: Uint8Array): ChainBlock[] {
     const route: ChainBlock[] = [];
     let cur = this.block(head);
     while (cur && !this.isCanonical(cur.hash)) {
@@ -293,6 +294,13 @@ export class Chain {
     }
     if (!cur) throw new InvalidBlockError("head does not connect to the canonical chain");
     const newHead = this.block(head)!;
+    const dropped: ChainBlock[] = [];
+    for (let n = cur.header.number + 1n; ; n++) {
+      const h = this.canonicalHash(n);
+      const b = h && this.block(h);
+      if (!b) break;
+      dropped.push(b);
+    }
     this.store.commit(() => {
       for (const b of route.reverse()) {
         this.store.setCanonical(b.header.number, b.hash);
@@ -303,6 +311,7 @@ export class Chain {
       if (safe) this.store.setHead("safe", safe);
       if (finalized) this.store.setHead("finalized", finalized);
     });
+    return dropped;
   }
 
   /**

@@ -8,8 +8,9 @@
  * https://github.com/ethereum/execution-apis/blob/main/src/engine/shanghai.md,
  * https://specs.optimism.io/protocol/exec-engine.html#extended-payloadattributesv3
  */
-import { bytesEqual, toHex } from "../../core/bytes.ts";
+import { bytesEqual, fromHex, toHex } from "../../core/bytes.ts";
 import { nextBaseFee } from "../../core/engine/baseFee.ts";
+import { isDepositEnvelope } from "../../core/engine/depositTx.ts";
 import { InvalidBlockError } from "../../core/engine/errors.ts";
 import {
   type BlockHeader,
@@ -77,7 +78,8 @@ export function engineMethods(chain: Chain, pool: TxPool): Record<string, Handle
     };
     const safeHash = check(safe, "safe block");
     const finalizedHash = check(finalized, "finalized block");
-    chain.setForkchoice(head, safeHash, finalizedHash);
+    const dropped = chain.setForkchoice(head, safeHash, finalizedHash);
+    await reinject(chain, pool, dropped);
     await pool.prune();
     const valid = status("VALID", toHex(head));
     if (params[1] === undefined || params[1] === null) return { payloadStatus: valid, payloadId: null };
@@ -295,6 +297,23 @@ function status(
   validationError: string | null = null,
 ): PayloadStatus {
   return { status: s, latestValidHash, validationError };
+}
+
+/**
+ * Puts the user transactions of blocks a reorg took off the canonical chain back in the pool,
+ * unless the new chain includes them; the pool's admission checks (nonce, balance, …) against
+ * the new head refuse those no longer valid. Deposits are not pooled: derivation replays them.
+ * As geth's `TxPool.reset` reinjects the difference of the old and new branches.
+ */
+async function reinject(chain: Chain, pool: TxPool, dropped: readonly ChainBlock[]): Promise<void> {
+  for (const b of dropped) {
+    for (const [i, raw] of b.transactions.entries()) {
+      if (isDepositEnvelope(raw)) continue;
+      const loc = chain.store.txLocation(fromHex(b.results[i]!.hash));
+      if (loc && chain.isCanonical(loc.block)) continue;
+      await pool.add(raw).catch(() => {});
+    }
+  }
 }
 
 function isAncestor(chain: Chain, a: ChainBlock, head: ChainBlock): boolean {
