@@ -5,12 +5,15 @@
  * verifier that joins late, with derivation held back, catches up through `payload_by_number`;
  * and a block signed by the unsafe-block signer that the batcher never posts (a second
  * "sequencer" gossiping its own block on the sequencer's head) is applied as unsafe and then
- * reorganized away when L1-derived data says otherwise. Every wait is on a condition, bounded.
+ * reorganized away when L1-derived data says otherwise. Last, a new unsafe-block signer set in
+ * SystemConfig is picked up from its `ConfigUpdate`. Every wait is on a condition, bounded.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Hex, hexToBytes, parseEther, parseGwei } from "viem";
+import { createWalletClient, type Hex, hexToBytes, http, parseEther, parseGwei } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { systemConfigAbi } from "../../contracts/artifacts/index.ts";
 import { buildAttributes } from "../../core/derive/attributes.ts";
 import { payloadAttributesToJson } from "../../core/derive/payloadAttributes.ts";
 import { devAccount, ROLES } from "../../node/devnet/accounts.ts";
@@ -252,4 +255,31 @@ describe("p2p in the devnet", () => {
       expect(rogue.stats.published).toBe(1);
     });
   }, 90_000);
+
+  // Last: afterwards the verifier refuses the sequencer's blocks (and soon the sequencer).
+  test("a new unsafe-block signer set in SystemConfig is picked up: the old key's blocks are then rejected", async () => {
+    await track(async () => {
+      const d = t.devnet;
+      const verifier = d.verifier.node;
+      const c = devnetClients(d);
+      expect(verifier.p2p!.stats.rejected["wrong-signer"] ?? 0).toBe(0);
+      const owner = createWalletClient({
+        chain: c.l1,
+        account: privateKeyToAccount(devAccount(ROLES.deployer).privateKey),
+        transport: http(d.info.l1.rpcUrl),
+      });
+      const hash = await owner.writeContract({
+        address: d.info.contracts.SystemConfig,
+        abi: systemConfigAbi,
+        functionName: "setUnsafeBlockSigner",
+        args: [devAccount(ROLES.unsafeSigner + 1).address],
+      });
+      expect((await c.l1Public.waitForTransactionReceipt({ hash })).status).toBe("success");
+      await waitFor(
+        "the verifier rejecting blocks signed by the old signer",
+        () => (verifier.p2p!.stats.rejected["wrong-signer"] ?? 0) > 0,
+        30_000,
+      );
+    });
+  }, 60_000);
 });
