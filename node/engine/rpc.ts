@@ -1,5 +1,6 @@
 /**
- * The user JSON-RPC (`eth_`, `net_`, `web3_`, `debug_dbGet`) over the chain, the pool and the
+ * The user JSON-RPC (`eth_`, `net_`, `web3_`, `debug_dbGet`, the raw `debug_` methods of
+ * `rawRpc.ts`) over the chain, the pool and the
  * store. Block tags: `latest` (= `pending`), `safe`, `finalized`, `earliest`, a number, or
  * (where geth allows) a hash. Receipts carry OP's L1 fee fields and deposit fields.
  */
@@ -15,6 +16,7 @@ import { decodeUserTx } from "./blockExecutor.ts";
 import type { Chain, ChainBlock } from "./chain.ts";
 import type { Handler } from "./jsonRpc.ts";
 import { addr, bytes32, data, obj, qty, quantity } from "./params.ts";
+import { rawRpcMethods } from "./rawRpc.ts";
 import { invalidParams, RPC_ERRORS, RpcError } from "./rpcErrors.ts";
 import type { TxPool } from "./txPool.ts";
 
@@ -433,6 +435,7 @@ export function rpcMethods(chain: Chain, pool: TxPool): Record<string, Handler> 
       if (!v) throw new RpcError(RPC_ERRORS.serverError, "not found");
       return toHex(v);
     },
+    ...rawRpcMethods(chain, pool, resolve),
   };
 }
 
