@@ -111,14 +111,12 @@ export async function startRollupNode(c: RollupNodeConfig): Promise<RollupNode> 
   const p2pLog = c.log.child({ module: "p2p" });
   const publish = (env: PayloadEnvelope) => {
     if (!p2p || Number(env.executionPayload.timestamp) < Date.now() / 1000 - GOSSIP_MAX_AGE_SECONDS) return;
-    p2p
-      .publish(env)
-      .catch((e: Error) =>
-        p2pLog.warn("publishing a block failed", {
-          number: Number(env.executionPayload.blockNumber),
-          err: e.message,
-        }),
-      );
+    p2p.publish(env).catch((e: Error) =>
+      p2pLog.warn("publishing a block failed", {
+        number: Number(env.executionPayload.blockNumber),
+        err: e.message,
+      }),
+    );
   };
   if (c.p2p) {
     const { unsafeBlockSigner: fixedSigner, ...options } = c.p2p;
