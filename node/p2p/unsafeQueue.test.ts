@@ -77,4 +77,33 @@ describe("UnsafeQueue", () => {
     expect(h.delivered).toEqual([1]);
     expect(h.q.stats.conflicts).toBe(1);
   });
+
+  test("a fetched block on another branch is not re-requested before the retry delay", async () => {
+    const mine = makeChain(1, G)[0]!;
+    const other = makeChain(2, G, 2n, 3); // block 2 of this branch does not extend `mine`
+    let now = 0;
+    const asked: number[] = [];
+    let head = GENESIS;
+    const q = new UnsafeQueue({
+      head: () => head,
+      deliver: async (env) => {
+        head = idOf(env);
+      },
+      fetch: async (n) => {
+        asked.push(Number(n));
+        return n === 2n ? { envelope: other[1]!, peer: "server" } : null;
+      },
+      retryMs: 1000,
+      now: () => now,
+    });
+    q.add(mine, true);
+    q.add(makeChain(3, G, 2n, 3)[2]!, true); // a signed block 3 above the gap
+    await settle(q);
+    const before = asked.filter((n) => n === 2).length;
+    await settle(q);
+    expect(asked.filter((n) => n === 2).length).toBe(before);
+    now += 1001;
+    await settle(q);
+    expect(asked.filter((n) => n === 2).length).toBeGreaterThan(before);
+  });
 });

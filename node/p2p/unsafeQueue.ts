@@ -136,7 +136,10 @@ export class UnsafeQueue {
       if (!this.isTrusted(n)) break;
       this.buffer.delete(n);
       if (next.parentHash !== head.hash.toLowerCase()) {
-        // Extends another chain than ours: first block wins until L1 says otherwise.
+        // Extends another chain than ours: first block wins until L1 says otherwise. Back off
+        // before asking for this number again, or the gap filler would re-request it at once in
+        // a loop (and trip the serving peer's rate limit) until L1 moves the head.
+        this.failedAt.set(n, (this.o.now ?? Date.now)());
         this.stats.conflicts++;
         this.o.log?.debug("unsafe payload does not extend the unsafe head", {
           number: Number(n),
