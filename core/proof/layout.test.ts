@@ -97,7 +97,9 @@ function specRoot(req: FrameRequest): Uint8Array {
     zero, // isDeposit
     zero, // mint
     EMPTY_ROOT, // startWorldRoot: the empty world
-    ...Array.from({ length: 20 }, () => zero), // to .. reserved: unused in frame mode
+    ...Array.from({ length: 13 }, () => zero), // to .. l1GasUsed: unused in frame mode
+    list([], 15, 0), // accessList
+    ...Array.from({ length: 6 }, () => zero), // reserved
   ]);
   const calldata = req.calldata ?? new Uint8Array(0);
   const code = container([
@@ -187,11 +189,11 @@ describe("step-state layout", () => {
     const vectors: [FrameRequest, `0x${string}`][] = [
       [
         { code: new Uint8Array(0), gas: 0n },
-        "0x5fec3f4f3dd125eaaaeb6cfddabe5dbb9317a495da0438402436d93d069bc3cf",
+        "0xad2ab054f946b7ad673b05f75eca5f117c735a6d753c69ba89d7f3666a51361d",
       ],
       [
         { code: new Uint8Array([0x60, 1, 0]), gas: 100n },
-        "0x3c8452e0793fa608cb4da491ec25a1ef8631698290324f2386ac41f18fde2522",
+        "0x3c517a0c4772ccacba92c3faec15bec7ad16d9473d3c73790a1b575c5585a437",
       ],
     ];
     for (const [req, want] of vectors) {

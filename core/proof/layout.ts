@@ -51,6 +51,10 @@ export const G = {
   chainId: 278n,
   blobBaseFee: 279n,
   blockHashes: 280n,
+  l1BaseFee: 283n,
+  l1BlobBaseFee: 284n,
+  l1Scalars: 285n,
+  blockFlags: 286n,
   // TxContext
   origin: 608n,
   gasPrice: 609n,
@@ -74,6 +78,10 @@ export const G = {
   txHash: 627n,
   txStage: 628n,
   txGasUsed: 629n,
+  txMaxFee: 630n,
+  txL1Fee: 631n,
+  txL1Gas: 632n,
+  txAccessListLen: 1267n,
   // Walk
   walkMode: 496n,
   walkRoot: 497n,
@@ -106,6 +114,10 @@ export const gInTxHash = (i: bigint): bigint => (596n << 14n) | i;
 export const gBlockHash = (m: bigint): bigint => (280n << 8n) | (m & 255n);
 /** Gindex of blob hash `i`. */
 export const gBlobHash = (i: bigint): bigint => (1232n << 4n) | i;
+/** `block.flags` bits (§2, BlockContext). */
+export const BlockFlag = { L1Read: 1n, UserSeen: 2n, DepositsOnly: 4n } as const;
+/** Gindex of chunk `j` of `tx.accessList` (two chunks per entry). */
+export const gTxAccessList = (j: bigint): bigint => (1266n << 15n) | j;
 /** Gindex of entry `i` of the `selfdestructs` list. */
 export const gSelfdestruct = (i: bigint): bigint => (57n << 16n) | i;
 /** Gindex of field `k` of log entry `i` (§2, `LogAccumulator`): address, topicCount, topics 0..3, data, reserved. */
@@ -200,7 +212,7 @@ export const STATE_SHAPE: Shape = {
     leaf, // phase
     { container: [...leaves(8), { zero: 8 }, ...leaves(7)] }, // block
     { container: [...leaves(10), { list: 14 }, ...leaves(5)] }, // inputs
-    { container: [...leaves(8), { list: 4 }, ...leaves(23)] }, // tx: 32 fields
+    { container: [...leaves(8), { list: 4 }, ...leaves(16), { list: 15 }, ...leaves(6)] }, // tx: 32 fields
     { zero: 60 }, // frames
     leaf, // depth
     leaf, // worldRoot

@@ -146,6 +146,13 @@ export class StepMachine {
     return new DataView(this.getLeaf(g).buffer).getBigUint64(0, true);
   }
 
+  /** The big-endian word at gindex `g`. */
+  getWord(g: bigint): bigint {
+    let v = 0n;
+    for (const b of this.getLeaf(g)) v = (v << 8n) | BigInt(b);
+    return v;
+  }
+
   /** The state root (32 bytes). */
   root(): Uint8Array {
     this.call(() => this.wasm.exports.root());
@@ -271,7 +278,7 @@ export class StepMachine {
         );
       case ERR.precompileTooLarge:
         return new UnsupportedStepError(
-          `precompile input or output of ${arg} bytes is over the machine's one-step limit 262144${at}`,
+          `precompile input or output of ${arg} bytes is over the machine's one-step limit 65536${at}`,
           { details, cause },
         );
       case ERR.badState:

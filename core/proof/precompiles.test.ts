@@ -13,7 +13,7 @@ import { keccak256 } from "../hash/keccak.ts";
 import { seededRandom } from "../mpt/testing.ts";
 import { signDigest } from "../p2p/signature.ts";
 import type { MachineOptions } from "./machine.ts";
-import { agree, context } from "./testing.ts";
+import { agree, context, runMachine } from "./testing.ts";
 import { buildWorld } from "./world.ts";
 
 const hex = (s: string): Uint8Array => fromHex(`0x${s.replace(/\s+/g, "")}`);
@@ -160,6 +160,16 @@ describe("precompiles vs @ethereumjs/evm", () => {
       await run(callPrecompile(id, input));
     }
   }, 30_000);
+
+  test("the one-step limit: 65,536 bytes in and out agree; one more byte is refused by name", async () => {
+    // STATICCALL(gas, id, 0, len, 0x10000, len) over zero memory; RETURNDATASIZE; MLOAD(0x10000).
+    const code = (id: number, len: number) =>
+      hex(`${push(len)} 62010000 ${push(len)} 5f ${push(id)} 5a fa 3d 62010000 51 00`);
+    await run(code(4, 65_536));
+    await run(code(2, 65_536));
+    const req = context({ code: code(4, 65_537), gas: 2_000_000n }, 4);
+    expect(() => runMachine(req)).toThrow(/65537 bytes is over the machine's one-step limit 65536/);
+  }, 60_000);
 
   test("CALL with value to a precompile (undone when it fails), DELEGATECALL, CALLCODE", async () => {
     const g = `${word(1n)}${word(2n)}`;

@@ -31,6 +31,10 @@ export interface TxOutcome {
   nonce: bigint;
   /** The world-state root after the transaction. */
   worldRoot: Uint8Array;
+  /** The EIP-2718 type (0x7e for a deposit). */
+  type: number;
+  /** The L1 data fee it paid (0 for a deposit). */
+  l1Fee: bigint;
 }
 
 function addressWord(a: Uint8Array | undefined): Uint8Array {
@@ -79,6 +83,11 @@ export interface TxsTrace {
   blockGasUsed: bigint;
   /** The world-state root at `BlockEnd`. */
   worldRoot: Uint8Array;
+  /**
+   * The index of the transaction that made the block restart with its deposits only (an invalid
+   * user transaction, or a deposit after one); `outcomes` are then those of the deposits.
+   */
+  restartedAt?: number;
 }
 
 /** A block to run from `BlockStart` (block mode, §7): its inputs and the chain's constants. */
@@ -143,6 +152,8 @@ function* traceTxs(
   const outcomes: TxOutcome[] = [];
   const max = opts.maxSteps ?? 10_000_000;
   let phase = Number(m.getU64(G.phase));
+  const blockMode = phase === Phase.BlockStart;
+  let restartedAt: number | undefined;
   for (let n = 0; phase !== Phase.BlockEnd; n++) {
     if (n >= max) throw new ProofFormatError(`trace longer than maxSteps ${max}`);
     const before = phase;
@@ -164,7 +175,18 @@ function* traceTxs(
         gasUsed: m.getU64(G.txGasUsed),
         nonce: m.getU64(G.txNonce),
         worldRoot: m.getLeaf(G.worldRoot),
+        type: Number(m.getU64(G.txType)),
+        l1Fee: m.getWord(G.txL1Fee),
       });
+    }
+    if (phase === Phase.BlockStart && before !== Phase.BlockStart) {
+      restartedAt = Number(m.getU64(G.txIndex));
+      if (!blockMode) {
+        throw new ProofFormatError(
+          `transaction ${restartedAt} is invalid: its block restarts with deposits only, which needs block mode`,
+        );
+      }
+      outcomes.length = 0;
     }
   }
   return {
@@ -173,6 +195,7 @@ function* traceTxs(
     outcomes,
     blockGasUsed: m.getU64(G.blockGasUsed),
     worldRoot: m.getLeaf(G.worldRoot),
+    ...(restartedAt === undefined ? {} : { restartedAt }),
   };
 }
 
@@ -183,6 +206,16 @@ function* traceTxs(
 export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?: number } = {}): TxsTrace {
   const m = new StepMachine("generator");
   writeTxsState(m, req);
+  return runSync(traceTxs(m, opts));
+}
+
+/** Runs `req` in block mode until `BlockEnd` (every preimage from `req.preimages`). */
+export function generateBlock(
+  req: BlockRequest,
+  opts: { verify?: boolean; maxSteps?: number; witnesses?: boolean } = {},
+): TxsTrace {
+  const m = new StepMachine(opts.witnesses === false ? "lazy" : "generator");
+  writeBlockState(m, req);
   return runSync(traceTxs(m, opts));
 }
 

@@ -1,16 +1,14 @@
 /**
  * Builds a block-mode request (docs/fault-proof.md §8.1) for L2 block `number` from Ore's engine
  * over its user JSON-RPC: the header fields the block's inputs hold, the parent's state root, the
- * last 256 block hashes, and each transaction's EIP-2718 bytes (deposits are re-encoded from
- * their fields and checked against their hashes). Trie nodes and code of the parent state are
- * fetched lazily with `debug_dbGet`. The machine proves deposit-only blocks today; a block with
- * a user transaction is refused here, by name.
+ * last 256 block hashes, and each transaction's EIP-2718 bytes (re-encoded from their fields
+ * and checked against their hashes). Trie nodes and code of the parent state are fetched lazily
+ * with `debug_dbGet`.
  */
 import { fromHex, toHex } from "../../core/bytes.ts";
-import { encodeDeposit } from "../../core/engine/depositTx.ts";
-import { keccak256 } from "../../core/hash/keccak.ts";
 import type { AsyncPreimageSource } from "../../core/proof/generator.ts";
 import type { BlockRequest } from "../../core/proof/txs.ts";
+import { type RpcTransactionJson, rawTransaction } from "../rollup/l2Transactions.ts";
 import { rpc } from "./engineFrame.ts";
 
 type Json = Record<string, unknown>;
@@ -29,26 +27,12 @@ export async function engineBlock(
   ])) as [string, Json | null, Json | null];
   if (block === null || parent === null) throw new Error(`block ${number} or its parent not found`);
   const txs: Uint8Array[] = [];
-  for (const [i, tx] of (block.transactions as Json[]).entries()) {
-    if (tx.type !== "0x7e") {
-      throw new Error(
-        `block ${number} transaction ${i} is of type ${tx.type}: block mode proves deposit-only blocks today`,
-      );
+  for (const [i, tx] of (block.transactions as RpcTransactionJson[]).entries()) {
+    try {
+      txs.push(rawTransaction(tx));
+    } catch (e) {
+      throw new Error(`block ${number} transaction ${i}: ${(e as Error).message}`);
     }
-    const raw = encodeDeposit({
-      sourceHash: fromHex(tx.sourceHash as string),
-      from: fromHex(tx.from as string),
-      to: tx.to ? fromHex(tx.to as string) : undefined,
-      mint: big(tx.mint ?? "0x0"),
-      value: big(tx.value),
-      gas: big(tx.gas),
-      isSystemTx: tx.isSystemTx === true,
-      data: fromHex(tx.input as string),
-    });
-    if (toHex(keccak256(raw)) !== (tx.hash as string).toLowerCase()) {
-      throw new Error(`block ${number} transaction ${i}: its re-encoding does not hash to ${tx.hash}`);
-    }
-    txs.push(raw);
   }
   const hashCalls: [string, unknown[]][] = [];
   for (let m = number > 256n ? number - 256n : 0n; m < number; m++) {

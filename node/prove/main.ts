@@ -3,13 +3,13 @@
  *
  *   bun run prove --code <hex> [--calldata <hex>] [--gas N] --out <file>        frame mode
  *   bun run prove --engine <rpc url> --block <n> --tx <i> --out <file>          the top frame of a tx
- *   bun run prove --engine <rpc url> --block <n> --out <file>                   a whole block (deposits)
+ *   bun run prove --engine <rpc url> --block <n> --out <file>                   a whole block
  *   ... [--lazy i,j,k]   lazy mode: print the roots at those step indices (no file)
  *   ... [--no-witness]   roots only (no witnesses: the file cannot be verified)
  *
- * Whole blocks run in block mode from BlockStart to BlockEnd (deposit-only blocks today: the
- * machine refuses user transactions by name rather than guess) and are checked against the
- * engine's state root and gas used. Exit 0 on success, 1 when the
+ * Whole blocks run in block mode from BlockStart to BlockEnd (deposits and user transactions;
+ * receipts are not computed yet) and are checked against the engine's state root and gas used.
+ * Exit 0 on success, 1 when the
  * machine refuses a step (unsupported opcode or phase), 2 on a usage or input error.
  */
 import { writeFileSync } from "node:fs";

@@ -10,7 +10,9 @@ import { keccak256 } from "../lib/keccak";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkRoot, walkValue } from "./mpt";
 import {
+  FLAG_DEPOSITS_ONLY,
   G_BASEFEE,
+  G_BLOCK_FLAGS,
   G_BLOCK_GAS_USED,
   G_COINBASE,
   G_DEPTH,
@@ -118,6 +120,8 @@ export function blockStartStep(): void {
       write(G_BASEFEE, read(IN_BASE_FEE));
       write(G_WORLD_ROOT, read(IN_PARENT_STATE_ROOT));
       wrU64(G_BLOCK_GAS_USED, 0);
+      // A restart (deposits only) keeps only that flag; the L1 fee parameters are read again.
+      wrU64(G_BLOCK_FLAGS, rdU64(G_BLOCK_FLAGS) & FLAG_DEPOSITS_ONLY);
       wrU64(G_TX_INDEX, 0);
       wrU64(G_DEPTH, 0);
       memory.copy(ROOT, read(IN_PARENT_STATE_ROOT), 32);

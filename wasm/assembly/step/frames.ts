@@ -23,6 +23,7 @@ import {
   fail,
   PRE_BYTES,
   PRE_IN,
+  PRE_LIMIT,
   PRE_OUT,
   SCRATCH,
 } from "./layout";
@@ -255,7 +256,7 @@ export function callStep(op: u32, stage: u64): void {
 }
 
 /**
- * Runs the precompile the call targets on the caller's input (≤ `PRE_BYTES`) with the child's
+ * Runs the precompile the call targets on the caller's input (≤ `PRE_LIMIT`) with the child's
  * gas; returns the output length and sets `preGasUsed`, or -1 when the precompile fails.
  */
 let preGasUsed: u64 = 0;
@@ -264,7 +265,7 @@ function runPrecompile(op: u32): i64 {
   const a = argsAt(op);
   const inOff = argU64(a);
   const inLen = argU64(a + 1);
-  if (inLen > <u64>PRE_BYTES) fail(ERR_PRECOMPILE_TOO_LARGE, inLen);
+  if (inLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, inLen);
   readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff, inLen, PRE_IN);
   const gasLimit = rdU64(G_OP_T0);
   if (id === 4) {
@@ -280,7 +281,7 @@ function runPrecompile(op: u32): i64 {
   if (r < 0) return -1;
   const used = <u64>r >> 32;
   const outLen = <u64>r & 0xffffffff;
-  if (outLen > <u64>PRE_BYTES) fail(ERR_PRECOMPILE_TOO_LARGE, outLen);
+  if (outLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, outLen);
   if (used > gasLimit) return -1;
   preGasUsed = used;
   return <i64>outLen;

@@ -26,6 +26,11 @@ export const MISS_PTR: usize = 0x340100;
 export const PRE_IN: usize = 0x348000;
 export const PRE_OUT: usize = 0x388000;
 export const PRE_BYTES: usize = 0x40000;
+/**
+ * The most input or output bytes one precompile step handles (65,536): with both at the limit a
+ * step logs about 6,200 accesses, under `LOG_MAX`. Longer calls are refused by name (§10).
+ */
+export const PRE_LIMIT: u64 = 0x10000;
 /** Start of the heap (state-tree nodes and the preimage table); memory grows past it on demand. */
 export const POOL_PTR: usize = 0x400000;
 /** Pages the module needs before the heap (the build's initial memory covers them). */
@@ -56,7 +61,7 @@ export const ERR_FETCH_AFTER_WRITE: i32 = 10;
 export const ERR_BAD_NODE: i32 = 11;
 /** A call to a precompile the host cannot compute (arg: its address). */
 export const ERR_UNSUPPORTED_PRECOMPILE: i32 = 12;
-/** A precompile's input or output is over `PRE_BYTES` (arg: its length). */
+/** A precompile's input or output is over `PRE_LIMIT` (arg: its length). */
 export const ERR_PRECOMPILE_TOO_LARGE: i32 = 13;
 /** A transaction the machine cannot load (arg: its type byte; 0x100: malformed). */
 export const ERR_UNSUPPORTED_TX: i32 = 14;

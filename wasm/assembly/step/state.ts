@@ -29,6 +29,15 @@ export const G_BLOBBASEFEE: u64 = 279;
 export function gBlockHash(i: u64): u64 {
   return ((<u64>280) << 8) | i;
 }
+/** The L1 fee parameters (L1Block's slots 1, 7 and 3), read at the block's first user transaction. */
+export const G_L1_BASE_FEE: u64 = 283;
+export const G_L1_BLOB_BASE_FEE: u64 = 284;
+export const G_L1_SCALARS: u64 = 285;
+/** `block.flags`: bit 0 the L1 fee parameters are read, bit 1 a user transaction ran, bit 2 deposits only. */
+export const G_BLOCK_FLAGS: u64 = 286;
+export const FLAG_L1_READ: u64 = 1;
+export const FLAG_USER_SEEN: u64 = 2;
+export const FLAG_DEPOSITS_ONLY: u64 = 4;
 
 // BlockInputs (field k at 288 + k): the block's header fields and its transactions' hashes.
 export const G_IN_TX_COUNT: u64 = 597;
@@ -60,6 +69,14 @@ export const G_TX_DATA_LEN: u64 = 626;
 export const G_TX_HASH: u64 = 627;
 export const G_TX_STAGE: u64 = 628;
 export const G_TX_GAS_USED: u64 = 629;
+export const G_TX_MAX_FEE: u64 = 630;
+export const G_TX_L1_FEE: u64 = 631;
+export const G_TX_L1_GAS: u64 = 632;
+/** `tx.accessList`: a `List[Word, 2^15]` at 633 (data 1266, length 1267): two chunks per entry. */
+export const G_TX_AL_LEN: u64 = 1267;
+export function gTxAccessList(j: u64): u64 {
+  return ((<u64>1266) << 15) | j;
+}
 export function gBlobHash(i: u64): u64 {
   return ((<u64>1232) << 4) | i;
 }

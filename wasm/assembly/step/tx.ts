@@ -10,6 +10,7 @@
  */
 import { keccak256 } from "../lib/keccak";
 import { depositStep } from "./create";
+import { l1Fee } from "./fees";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
 import { EMPTY_ROOT } from "./mptNode";
@@ -18,15 +19,22 @@ import { restoreSnapshot, writeSnapshot } from "./snapshot";
 import {
   F_ADDRESS,
   F_GAS,
+  FLAG_L1_READ,
   fCode,
   fField,
   G_ACCESSED_ADDRESSES,
   G_ACCESSED_SLOTS,
+  G_BASEFEE,
+  G_BLOCK_FLAGS,
   G_BLOCK_GAS_USED,
   G_COINBASE,
   G_CREATED,
   G_CURSOR,
   G_DEPTH,
+  G_GASPRICE,
+  G_L1_BASE_FEE,
+  G_L1_BLOB_BASE_FEE,
+  G_L1_SCALARS,
   G_LOGS_COUNT,
   G_OP_BALANCE,
   G_OP_CODE_HASH,
@@ -39,12 +47,17 @@ import {
   G_REFUND,
   G_SELFDESTRUCTS,
   G_TRANSIENT_ROOT,
+  G_TX_AL_LEN,
   G_TX_GAS_LIMIT,
   G_TX_GAS_USED,
   G_TX_GASLEFT,
   G_TX_INDEX,
   G_TX_INTRINSIC,
   G_TX_IS_CREATE,
+  G_TX_IS_DEPOSIT,
+  G_TX_L1_FEE,
+  G_TX_L1_GAS,
+  G_TX_MAX_FEE,
   G_TX_MINT,
   G_TX_NONCE,
   G_TX_OUTOFF,
@@ -56,6 +69,7 @@ import {
   G_TX_VALUE,
   G_WORLD_ROOT,
   gSelfdestruct,
+  gTxAccessList,
   PHASE_EXEC,
   PHASE_TX_FINALIZE,
   PHASE_TX_LOAD,
@@ -63,7 +77,8 @@ import {
   wrU64,
 } from "./state";
 import { read, write } from "./tree";
-import { addW, isZeroW, loadBE, ltW, subW } from "./u256";
+import { restartDepositsOnly } from "./txload";
+import { addW, isZeroW, loadBE, ltW, mulW, subW } from "./u256";
 import {
   accountBalance,
   accountCodeHash,
@@ -71,12 +86,15 @@ import {
   accountStorageRoot,
   addressKey,
   decodeAccount,
+  decodeStorage,
   EMPTY_CODE_HASH,
   encodeAccountTo,
   setAccountBalance,
   setAccountCodeHash,
   setAccountNonce,
   setAccountStorageRoot,
+  slotKey,
+  storageKey,
 } from "./world";
 
 const ONE: usize = memory.data<u8>([1]);
@@ -90,6 +108,19 @@ const KIN: usize = SCRATCH + 0x4280;
 const H: usize = SCRATCH + 0x42c0;
 const CHUNK: usize = SCRATCH + 0x42e0;
 const W: usize = SCRATCH + 0x4300;
+const AL: usize = SCRATCH + 0x4320;
+const FA: usize = SCRATCH + 0x4340;
+const FB: usize = SCRATCH + 0x4360;
+const FC: usize = SCRATCH + 0x4380;
+const LR2: usize = SCRATCH + 0x43a0;
+
+const L1_BLOCK: usize = memory.data<u8>([0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15]);
+const BASE_FEE_VAULT: usize = memory.data<u8>([
+  0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x19,
+]);
+const L1_FEE_VAULT: usize = memory.data<u8>([
+  0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1a,
+]);
 
 /** The addresses a transaction starts warm with: sender, receiver, coinbase, precompiles (13). */
 const WARM_COUNT: u64 = 13;
@@ -151,7 +182,12 @@ function warmAddress(k: u64): usize {
 function warmFrom(k: u64): void {
   let i = k;
   if (i === 1 && rdU64(G_TX_IS_CREATE) !== 0) i = 2;
-  if (i >= WARM_COUNT) {
+  if (i >= WARM_COUNT + rdU64(G_TX_AL_LEN) / 2) {
+    if (rdU64(G_TX_IS_DEPOSIT) === 0) {
+      // A user transaction bought its gas and bumped its nonce before.
+      begin();
+      return;
+    }
     // All warm: bump the sender's nonce.
     loadSender();
     setAccountNonce(accountNonce() + 1);
@@ -160,7 +196,21 @@ function warmFrom(k: u64): void {
   }
   wrU64(G_CURSOR, i);
   memory.copy(VAL, ONE, 1);
-  put(G_ACCESSED_ADDRESSES, addressKey(warmAddress(i)), 1, 3);
+  if (i < WARM_COUNT) {
+    put(G_ACCESSED_ADDRESSES, addressKey(warmAddress(i)), 1, 3);
+    return;
+  }
+  // Access-list entry `i − 13` (§3.3): an address, or a storage key of an address.
+  const j = (i - WARM_COUNT) * 2;
+  memory.copy(AL, read(gTxAccessList(j)), 32);
+  if (load<u8>(AL) === 1) put(G_ACCESSED_SLOTS, slotKey(AL + 12, read(gTxAccessList(j + 1))), 1, 3);
+  else put(G_ACCESSED_ADDRESSES, addressKey(AL + 12), 1, 3);
+}
+
+/** The warm set that list entry `i` went into. */
+function warmSet(i: u64): u64 {
+  if (i < WARM_COUNT) return G_ACCESSED_ADDRESSES;
+  return load<u8>(read(gTxAccessList((i - WARM_COUNT) * 2))) === 1 ? G_ACCESSED_SLOTS : G_ACCESSED_ADDRESSES;
 }
 
 /** One step of `TxValidate` for a deposit. */
@@ -176,7 +226,13 @@ export function txValidateStep(): void {
       wrU64(G_SELFDESTRUCTS, 0);
       wrU64(G_REFUND, 0);
       wrU64(G_LOGS_COUNT, 0);
-      get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 1);
+      if (rdU64(G_TX_IS_DEPOSIT) !== 0) {
+        get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 1);
+        return;
+      }
+      // A user transaction: the block's L1 fee parameters first (once per block).
+      if ((rdU64(G_BLOCK_FLAGS) & FLAG_L1_READ) === 0) get(G_WORLD_ROOT, addressKey(L1_BLOCK), 40);
+      else senderStart();
       return;
     case 1: {
       const n = walkValue(VAL);
@@ -200,19 +256,12 @@ export function txValidateStep(): void {
       afterMint();
       return;
     case 3:
-      if (!walkFound()) storeRoot(G_ACCESSED_ADDRESSES);
+      if (!walkFound()) storeRoot(warmSet(rdU64(G_CURSOR)));
       warmFrom(rdU64(G_CURSOR) + 1);
       return;
     case 4:
       storeRoot(G_WORLD_ROOT);
-      wrU64(G_CURSOR, 0);
-      if (rdU64(G_TX_IS_CREATE) !== 0) {
-        createAddress();
-        return;
-      }
-      writeSnapshot(0);
-      if (hasValue()) get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 5);
-      else get(G_WORLD_ROOT, addressKey(a20(G_TX_TO)), 7);
+      begin();
       return;
     case 5: {
       const n = walkValue(VAL);
@@ -298,9 +347,150 @@ export function txValidateStep(): void {
       next(9);
       wrU64(G_PHASE, PHASE_TX_FINALIZE);
       return;
+    case 40: {
+      // L1Block's account: its storage root, then slots 1, 3, 7.
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      if (eq32(accountStorageRoot(), EMPTY_ROOT)) {
+        memory.fill(W, 0, 32);
+        write(G_L1_BASE_FEE, W);
+        write(G_L1_SCALARS, W);
+        write(G_L1_BLOB_BASE_FEE, W);
+        l1Read();
+        return;
+      }
+      write(G_OP_STORAGE_ROOT, accountStorageRoot());
+      getL1Slot(1, 41);
+      return;
+    }
+    case 41:
+      write(G_L1_BASE_FEE, slotValue());
+      getL1Slot(3, 42);
+      return;
+    case 42:
+      write(G_L1_SCALARS, slotValue());
+      getL1Slot(7, 43);
+      return;
+    case 43:
+      write(G_L1_BLOB_BASE_FEE, slotValue());
+      l1Read();
+      return;
+    case 44:
+      senderChecks();
+      return;
+    case 45:
+      storeRoot(G_WORLD_ROOT);
+      loadBE(read(G_TX_L1_FEE), LB);
+      if (isZeroW(LB)) warmFrom(0);
+      else get(G_WORLD_ROOT, addressKey(L1_FEE_VAULT), 46);
+      return;
+    case 46: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      creditBy(read(G_TX_L1_FEE));
+      put(G_WORLD_ROOT, addressKey(L1_FEE_VAULT), encodeAccountTo(VAL), 47);
+      return;
+    }
+    case 47:
+      storeRoot(G_WORLD_ROOT);
+      warmFrom(0);
+      return;
     default:
       fail(ERR_BAD_STATE, G_TX_STAGE);
   }
+}
+
+/** After the warm set: the top frame (a call's value and code, or a creation). */
+function begin(): void {
+  wrU64(G_CURSOR, 0);
+  if (rdU64(G_TX_IS_CREATE) !== 0) {
+    createAddress();
+    return;
+  }
+  writeSnapshot(0);
+  if (hasValue()) get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 5);
+  else get(G_WORLD_ROOT, addressKey(a20(G_TX_TO)), 7);
+}
+
+// ---- user transactions: L1 fee, validation against the sender, gas purchase (§3.3) ----
+
+/** `get(L1Block's storage root, keccak(slot))`. */
+function getL1Slot(slot: u64, stage: u64): void {
+  memory.fill(W, 0, 32);
+  store<u64>(W, bswap<u64>(slot), 24);
+  memory.copy(ROOT, read(G_OP_STORAGE_ROOT), 32);
+  startWalk(WALK_GET, ROOT, storageKey(W), 0, 0);
+  next(stage);
+}
+
+/** The storage value the last walk found, as a big-endian word at `W`. */
+function slotValue(): usize {
+  const n = walkValue(VAL);
+  decodeStorage(VAL, n, W);
+  return W;
+}
+
+function l1Read(): void {
+  wrU64(G_BLOCK_FLAGS, rdU64(G_BLOCK_FLAGS) | FLAG_L1_READ);
+  senderStart();
+}
+
+/** The transaction's L1 fee (invalid if it does not fit in 256 bits); then the sender's account. */
+function senderStart(): void {
+  memory.copy(FA, read(G_L1_BASE_FEE), 32);
+  memory.copy(FB, read(G_L1_BLOB_BASE_FEE), 32);
+  memory.copy(FC, read(G_L1_SCALARS), 32);
+  if (!l1Fee(<u32>rdU64(G_TX_L1_GAS), FA, FB, FC, W)) {
+    restartDepositsOnly();
+    return;
+  }
+  write(G_TX_L1_FEE, W);
+  get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 44);
+}
+
+/**
+ * The sender's account against the transaction (any failure makes it invalid): the L1 fee within
+ * the balance, no code (EIP-3607), the nonce, and `gasLimit · maxFee + value` within what the L1
+ * fee leaves. Then the L1 fee and `gasLimit · price` are taken and the nonce bumped in one put.
+ */
+function senderChecks(): void {
+  const n = walkValue(VAL);
+  decodeAccount(VAL, n);
+  loadBE(accountBalance(), LA);
+  loadBE(read(G_TX_L1_FEE), LB);
+  let ok = !ltW(LA, LB) && eq32(accountCodeHash(), EMPTY_CODE_HASH) && accountNonce() === rdU64(G_TX_NONCE);
+  if (ok) {
+    subW(LA, LB, LA); // what the L1 fee leaves
+    gasTimes(rdU64(G_TX_GAS_LIMIT), read(G_TX_MAX_FEE), LR);
+    loadBE(read(G_TX_VALUE), LB);
+    ok = addW(LR, LB, LR) === 0 && !ltW(LA, LR);
+  }
+  if (!ok) {
+    restartDepositsOnly();
+    return;
+  }
+  gasTimes(rdU64(G_TX_GAS_LIMIT), read(G_GASPRICE), LR);
+  subW(LA, LR, LA);
+  setAccountBalance(LA);
+  setAccountNonce(accountNonce() + 1);
+  write(G_TX_START_ROOT, read(G_WORLD_ROOT));
+  put(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), encodeAccountTo(VAL), 45);
+}
+
+/** `gas · w` (the big-endian word at `w`) as limbs at `r`; the caller knows it fits. */
+function gasTimes(gas: u64, w: usize, r: usize): void {
+  loadBE(w, LB);
+  memory.fill(LR2, 0, 32);
+  store<u64>(LR2, gas);
+  mulW(LR2, LB, r);
+}
+
+/** The current account's balance plus the big-endian word at `w`. */
+function creditBy(w: usize): void {
+  loadBE(accountBalance(), LA);
+  loadBE(w, LB);
+  addW(LA, LB, LR);
+  setAccountBalance(LR);
 }
 
 function eq32(a: usize, b: usize): bool {
@@ -456,23 +646,110 @@ export function txFinalizeStep(): void {
       used -= min<u64>(refund, used / 5);
     }
     wrU64(G_TX_GAS_USED, used);
-    if (status === 1 && rdU64(G_SELFDESTRUCTS) > 0) {
-      deleteFrom(0);
+    if (rdU64(G_TX_IS_DEPOSIT) === 0) {
+      senderRefund();
       return;
     }
-    done();
+    afterFees();
     return;
   }
-  if (stage === 1) {
-    storeRoot(G_WORLD_ROOT);
-    deleteFrom(rdU64(G_CURSOR) + 1);
+  switch (<i32>stage) {
+    case 1:
+      storeRoot(G_WORLD_ROOT);
+      deleteFrom(rdU64(G_CURSOR) + 1);
+      return;
+    case 9:
+      done();
+      return;
+    case 50: {
+      // The unused gas back to the sender at the price it paid.
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      unusedGas(LR);
+      loadBE(accountBalance(), LA);
+      addW(LA, LR, LA);
+      setAccountBalance(LA);
+      put(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), encodeAccountTo(VAL), 51);
+      return;
+    }
+    case 51:
+      storeRoot(G_WORLD_ROOT);
+      coinbaseFee();
+      return;
+    case 52: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      priorityFee(LR);
+      loadBE(accountBalance(), LA);
+      addW(LA, LR, LA);
+      setAccountBalance(LA);
+      put(G_WORLD_ROOT, addressKey(a20(G_COINBASE)), encodeAccountTo(VAL), 53);
+      return;
+    }
+    case 53:
+      storeRoot(G_WORLD_ROOT);
+      afterFees();
+      return;
+    case 54: {
+      const n = walkValue(VAL);
+      decodeAccount(VAL, n);
+      baseFeeAmount(LR);
+      loadBE(accountBalance(), LA);
+      addW(LA, LR, LA);
+      setAccountBalance(LA);
+      put(G_WORLD_ROOT, addressKey(BASE_FEE_VAULT), encodeAccountTo(VAL), 55);
+      return;
+    }
+    case 55:
+      storeRoot(G_WORLD_ROOT);
+      finish();
+      return;
+    default:
+      fail(ERR_BAD_STATE, G_TX_STAGE);
+  }
+}
+
+/** `(gasLimit − gasUsed) · price` as limbs at `r`. */
+function unusedGas(r: usize): void {
+  gasTimes(rdU64(G_TX_GAS_LIMIT) - rdU64(G_TX_GAS_USED), read(G_GASPRICE), r);
+}
+
+/** `gasUsed · (price − baseFee)` as limbs at `r`. */
+function priorityFee(r: usize): void {
+  loadBE(read(G_GASPRICE), LA);
+  loadBE(read(G_BASEFEE), LB);
+  subW(LA, LB, LA);
+  memory.fill(LR2, 0, 32);
+  store<u64>(LR2, rdU64(G_TX_GAS_USED));
+  mulW(LR2, LA, r);
+}
+
+/** `gasUsed · baseFee` as limbs at `r`. */
+function baseFeeAmount(r: usize): void {
+  gasTimes(rdU64(G_TX_GAS_USED), read(G_BASEFEE), r);
+}
+
+/** A user transaction's fees (docs/fees.md): the unused gas back to the sender first. */
+function senderRefund(): void {
+  unusedGas(LR);
+  if (isZeroW(LR)) coinbaseFee();
+  else get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 50);
+}
+
+/** The priority fee to the block's coinbase (nothing when it is zero). */
+function coinbaseFee(): void {
+  priorityFee(LR);
+  if (isZeroW(LR)) afterFees();
+  else get(G_WORLD_ROOT, addressKey(a20(G_COINBASE)), 52);
+}
+
+/** EIP-6780's deletions on success, then the end of the transaction. */
+function afterFees(): void {
+  if (rdU64(G_TX_STATUS) === 1 && rdU64(G_SELFDESTRUCTS) > 0) {
+    deleteFrom(0);
     return;
   }
-  if (stage === 9) {
-    done();
-    return;
-  }
-  fail(ERR_BAD_STATE, G_TX_STAGE);
+  done();
 }
 
 /** Deletes `selfdestructs` entry `i` (EIP-6780: all were created in this transaction), or ends. */
@@ -486,8 +763,20 @@ function deleteFrom(i: u64): void {
   put(G_WORLD_ROOT, addressKey(ADDR), 0, 1);
 }
 
-/** The block's gas used grows by the transaction's; the next transaction. */
+/** After the deletions: a user transaction's base fee goes to the BaseFeeVault; then the end. */
 function done(): void {
+  if (rdU64(G_TX_IS_DEPOSIT) === 0) {
+    baseFeeAmount(LR);
+    if (!isZeroW(LR)) {
+      get(G_WORLD_ROOT, addressKey(BASE_FEE_VAULT), 54);
+      return;
+    }
+  }
+  finish();
+}
+
+/** The block's gas used grows by the transaction's; the next transaction. */
+function finish(): void {
   wrU64(G_BLOCK_GAS_USED, rdU64(G_BLOCK_GAS_USED) + rdU64(G_TX_GAS_USED));
   wrU64(G_TX_INDEX, rdU64(G_TX_INDEX) + 1);
   next(0);

@@ -115,7 +115,7 @@ export function addressKey(a: usize): usize {
 }
 
 /** `keccak(address ‖ slot)`: the access-set and transient-storage key of a slot. */
-function slotKey(a: usize, slot: usize): usize {
+export function slotKey(a: usize, slot: usize): usize {
   memory.copy(KIN, a, 20);
   memory.copy(KIN + 20, slot, 32);
   keccak256(KIN, 52, KEY);
@@ -123,7 +123,7 @@ function slotKey(a: usize, slot: usize): usize {
 }
 
 /** `keccak(slot)`: the storage-trie key. */
-function storageKey(slot: usize): usize {
+export function storageKey(slot: usize): usize {
   keccak256(slot, 32, KEY);
   return KEY;
 }
@@ -163,7 +163,7 @@ function encodeStorage(w: usize): usize {
 }
 
 /** Decodes a storage-trie value of `len` bytes at `v` into the word at `dst`. */
-function decodeStorage(v: usize, len: usize, dst: usize): void {
+export function decodeStorage(v: usize, len: usize, dst: usize): void {
   memory.fill(dst, 0, 32);
   if (len === 0) return;
   const b = <u32>load<u8>(v);
