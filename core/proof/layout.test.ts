@@ -144,7 +144,8 @@ function specRoot(req: FrameRequest): Uint8Array {
     EMPTY_ROOT, // transientRoot
     zero, // refund
     container([zero, Z[56], ...Array.from({ length: 14 }, () => zero)]), // logs: no log
-    zero, // receipts
+    // receipts: count, entries (each slot Z[7] until written), bloom, root, groups, groupsLen, stack, stackLen
+    container([zero, Z[21], Z[3], zero, Z[3], zero, Z[7], zero, ...Array.from({ length: 8 }, () => zero)]),
     container([zero, Z[16]]), // selfdestructs: none
     EMPTY_ROOT, // created
     zero, // blockGasUsed
@@ -189,11 +190,11 @@ describe("step-state layout", () => {
     const vectors: [FrameRequest, `0x${string}`][] = [
       [
         { code: new Uint8Array(0), gas: 0n },
-        "0xad2ab054f946b7ad673b05f75eca5f117c735a6d753c69ba89d7f3666a51361d",
+        "0xeb84832810167ccdd2ca296345c2176089cdf5930dd32359e6a376342c887921",
       ],
       [
         { code: new Uint8Array([0x60, 1, 0]), gas: 100n },
-        "0x3c517a0c4772ccacba92c3faec15bec7ad16d9473d3c73790a1b575c5585a437",
+        "0xcef1d4ed337d1df4fe18b7ab771e3252a54aafebe46c0a5f915ce88613309a20",
       ],
     ];
     for (const [req, want] of vectors) {

@@ -82,6 +82,10 @@ export const G = {
   txL1Fee: 631n,
   txL1Gas: 632n,
   txAccessListLen: 1267n,
+  txLogStart: 634n,
+  // ReceiptAccumulator
+  receiptsCount: 432n,
+  receiptsRoot: 435n,
   // Walk
   walkMode: 496n,
   walkRoot: 497n,
@@ -118,6 +122,8 @@ export const gBlobHash = (i: bigint): bigint => (1232n << 4n) | i;
 export const BlockFlag = { L1Read: 1n, UserSeen: 2n, DepositsOnly: 4n } as const;
 /** Gindex of chunk `j` of `tx.accessList` (two chunks per entry). */
 export const gTxAccessList = (j: bigint): bigint => (1266n << 15n) | j;
+/** Gindex of chunk `j` of the block's logs bloom (256 bytes in 8 chunks). */
+export const gBlockBloom = (j: bigint): bigint => (434n << 3n) | j;
 /** Gindex of entry `i` of the `selfdestructs` list. */
 export const gSelfdestruct = (i: bigint): bigint => (57n << 16n) | i;
 /** Gindex of field `k` of log entry `i` (§2, `LogAccumulator`): address, topicCount, topics 0..3, data, reserved. */
@@ -220,7 +226,9 @@ export const STATE_SHAPE: Shape = {
     leaf, // transientRoot
     leaf, // refund
     { container: [leaf, { zero: 56 }, ...leaves(14)] }, // logs: count, entries (unused: Z[36] each)
-    leaf, // receipts
+    {
+      container: [leaf, { zero: 21 }, { zero: 3 }, leaf, { zero: 3 }, leaf, { zero: 7 }, leaf, ...leaves(8)],
+    }, // receipts: count, entries (slots Z[7]), bloom, root, groups, groupsLen, stack, stackLen
     { container: [leaf, { zero: 16 }] }, // selfdestructs: count, entries
     leaf, // created
     leaf, // blockGasUsed

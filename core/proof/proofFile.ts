@@ -12,10 +12,12 @@ import { STATE_VERSION } from "./layout.ts";
 export const PROOF_FORMAT = "ore-proof";
 export const PROOF_VERSION = 1;
 
-/** How a block-mode trace ended: the world-state root and gas used at `BlockEnd`. */
+/** How a block-mode trace ended (`Done`): the world-state root, gas used, receipts root and bloom. */
 export interface BlockResult {
   worldRoot: Uint8Array;
   gasUsed: bigint;
+  receiptsRoot: Uint8Array;
+  logsBloom: Uint8Array;
 }
 
 /** A decoded proof. */
@@ -58,7 +60,12 @@ export function encodeProof(p: Proof): string {
     access: p.access.map((a) => a.map((g) => `0x${g.toString(16)}`)),
     result:
       p.mode === "block"
-        ? { worldRoot: toHex(p.result.worldRoot), gasUsed: p.result.gasUsed.toString() }
+        ? {
+            worldRoot: toHex(p.result.worldRoot),
+            gasUsed: p.result.gasUsed.toString(),
+            receiptsRoot: toHex(p.result.receiptsRoot),
+            logsBloom: toHex(p.result.logsBloom),
+          }
         : {
             status: p.result.status,
             gasLeft: p.result.gasLeft.toString(),
@@ -133,14 +140,21 @@ export function decodeProof(text: string): Proof {
   const decimal = (v: unknown): v is string => typeof v === "string" && /^[0-9]+$/.test(v);
   if (j.mode === "block") {
     if (!decimal(r.gasUsed))
-      throw new ProofFormatError("result: expected {worldRoot: hex, gasUsed: decimal string}");
+      throw new ProofFormatError(
+        "result: expected {worldRoot: hex, gasUsed: decimal string, receiptsRoot: hex, logsBloom: hex}",
+      );
     return {
       mode: "block",
       request,
       roots,
       witnesses,
       access,
-      result: { worldRoot: hexBytes(r.worldRoot, "result.worldRoot", 32), gasUsed: BigInt(r.gasUsed) },
+      result: {
+        worldRoot: hexBytes(r.worldRoot, "result.worldRoot", 32),
+        gasUsed: BigInt(r.gasUsed),
+        receiptsRoot: hexBytes(r.receiptsRoot, "result.receiptsRoot", 32),
+        logsBloom: hexBytes(r.logsBloom, "result.logsBloom", 256),
+      },
     };
   }
   if (typeof r.status !== "number" || !decimal(r.gasLeft) || (r.refund !== undefined && !decimal(r.refund))) {

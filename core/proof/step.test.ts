@@ -114,7 +114,7 @@ describe("refusals", () => {
     writeFrameState(m, { code: hex("00"), gas: 100_000n });
     m.step(0);
     expect(m.getU64(G.phase)).toBe(BigInt(Phase.TxFinalize));
-    m.setU64(G.phase, BigInt(Phase.BlockEnd));
-    expect(() => m.step(1)).toThrow("unsupported phase BlockEnd at step 1");
+    m.setU64(G.phase, BigInt(Phase.FrameEnter));
+    expect(() => m.step(1)).toThrow("unsupported phase FrameEnter at step 1");
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Transaction and block modes (docs/fault-proof.md §8.1). Transaction mode runs a block's
- * transactions from `TxLoad` of the first to the `BlockEnd` phase over a world state; its
+ * transactions from `TxLoad` of the first through `BlockEnd` (to `Done`) over a world state; its
  * starting state holds the block's context, the transactions' hashes in `inputs.txHashes` (their
  * bytes are keccak preimages), the world's root and `tx.index = 0`. Block mode starts one phase
  * earlier, at `BlockStart`, from the block's inputs (header fields, the parent's state root).
@@ -10,7 +10,7 @@ import { keccak256 } from "../hash/keccak.ts";
 import { ProofFormatError } from "./errors.ts";
 import type { FrameBlock, FrameWorld } from "./frameState.ts";
 import { type AsyncPreimageSource, runAsync, runSync, stepOnce } from "./generator.ts";
-import { G, GI, gBlockHash, gInTxHash, Phase } from "./layout.ts";
+import { G, GI, gBlockBloom, gBlockHash, gInTxHash, Phase } from "./layout.ts";
 import { StepMachine } from "./machine.ts";
 import { verifyStep } from "./verifier.ts";
 
@@ -81,8 +81,12 @@ export interface TxsTrace {
   witnesses: Uint8Array[];
   outcomes: TxOutcome[];
   blockGasUsed: bigint;
-  /** The world-state root at `BlockEnd`. */
+  /** The world-state root at the end (`Done`). */
   worldRoot: Uint8Array;
+  /** The receipts root `BlockEnd` computed. */
+  receiptsRoot: Uint8Array;
+  /** The block's logs bloom (256 bytes). */
+  logsBloom: Uint8Array;
   /**
    * The index of the transaction that made the block restart with its deposits only (an invalid
    * user transaction, or a deposit after one); `outcomes` are then those of the deposits.
@@ -154,7 +158,7 @@ function* traceTxs(
   let phase = Number(m.getU64(G.phase));
   const blockMode = phase === Phase.BlockStart;
   let restartedAt: number | undefined;
-  for (let n = 0; phase !== Phase.BlockEnd; n++) {
+  for (let n = 0; phase !== Phase.Done; n++) {
     if (n >= max) throw new ProofFormatError(`trace longer than maxSteps ${max}`);
     const before = phase;
     yield* stepOnce(m, n);
@@ -195,12 +199,16 @@ function* traceTxs(
     outcomes,
     blockGasUsed: m.getU64(G.blockGasUsed),
     worldRoot: m.getLeaf(G.worldRoot),
+    receiptsRoot: m.getLeaf(G.receiptsRoot),
+    logsBloom: new Uint8Array(
+      Array.from({ length: 8 }, (_, j) => [...m.getLeaf(gBlockBloom(BigInt(j)))]).flat(),
+    ),
     ...(restartedAt === undefined ? {} : { restartedAt }),
   };
 }
 
 /**
- * Runs `req` in transaction mode until `BlockEnd`; with `verify`, re-verifies every step from its
+ * Runs `req` in transaction mode until `Done`; with `verify`, re-verifies every step from its
  * witness alone as it goes (tests).
  */
 export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?: number } = {}): TxsTrace {
@@ -209,7 +217,7 @@ export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?
   return runSync(traceTxs(m, opts));
 }
 
-/** Runs `req` in block mode until `BlockEnd` (every preimage from `req.preimages`). */
+/** Runs `req` in block mode until `Done` (every preimage from `req.preimages`). */
 export function generateBlock(
   req: BlockRequest,
   opts: { verify?: boolean; maxSteps?: number; witnesses?: boolean } = {},
@@ -219,7 +227,7 @@ export function generateBlock(
   return runSync(traceTxs(m, opts));
 }
 
-/** Runs `req` in block mode until `BlockEnd`, asking `fetch` for the preimages it misses. */
+/** Runs `req` in block mode until `Done`, asking `fetch` for the preimages it misses. */
 export function generateBlockAsync(
   req: BlockRequest,
   fetch: AsyncPreimageSource,

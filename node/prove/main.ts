@@ -7,8 +7,8 @@
  *   ... [--lazy i,j,k]   lazy mode: print the roots at those step indices (no file)
  *   ... [--no-witness]   roots only (no witnesses: the file cannot be verified)
  *
- * Whole blocks run in block mode from BlockStart to BlockEnd (deposits and user transactions;
- * receipts are not computed yet) and are checked against the engine's state root and gas used.
+ * Whole blocks run in block mode from BlockStart through BlockEnd and are checked against the
+ * engine's state root, gas used, receipts root and logs bloom.
  * Exit 0 on success, 1 when the
  * machine refuses a step (unsupported opcode or phase), 2 on a usage or input error.
  */
@@ -31,7 +31,8 @@ import { engineFrame } from "./engineFrame.ts";
 
 /**
  * Block mode (`--engine <url> --block <n>` without `--tx`): BlockStart through every transaction
- * to BlockEnd; the machine's world-state root and gas used are compared with the engine's block.
+ * through BlockEnd; the machine's world-state root, gas used, receipts root and logs bloom are
+ * compared with the engine's block.
  * Exits 1 when the machine refuses the block or disagrees with the engine.
  */
 async function proveBlock(url: string, number: bigint): Promise<void> {
@@ -57,12 +58,28 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
         roots: trace.roots,
         witnesses: trace.witnesses,
         access: [],
-        result: { worldRoot: trace.worldRoot, gasUsed: trace.blockGasUsed },
+        result: {
+          worldRoot: trace.worldRoot,
+          gasUsed: trace.blockGasUsed,
+          receiptsRoot: trace.receiptsRoot,
+          logsBloom: trace.logsBloom,
+        },
       }),
     );
-    const wantRoot = (b.block.stateRoot as string).toLowerCase();
-    const wantGas = BigInt(b.block.gasUsed as string);
-    const agrees = toHex(trace.worldRoot) === wantRoot && trace.blockGasUsed === wantGas;
+    const want = {
+      stateRoot: (b.block.stateRoot as string).toLowerCase(),
+      gasUsed: BigInt(b.block.gasUsed as string).toString(),
+      receiptsRoot: (b.block.receiptsRoot as string).toLowerCase(),
+      logsBloom: (b.block.logsBloom as string).toLowerCase(),
+    };
+    const got = {
+      stateRoot: toHex(trace.worldRoot),
+      gasUsed: trace.blockGasUsed.toString(),
+      receiptsRoot: toHex(trace.receiptsRoot),
+      logsBloom: toHex(trace.logsBloom),
+    };
+    const differs = (Object.keys(want) as (keyof typeof want)[]).filter((k) => want[k] !== got[k]);
+    const agrees = differs.length === 0;
     console.log(
       JSON.stringify({
         out,
@@ -71,15 +88,16 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
         txs: b.req.txs.length,
         preRoot: toHex(trace.roots[0]),
         postRoot: toHex(trace.roots[trace.roots.length - 1]),
-        stateRoot: toHex(trace.worldRoot),
-        gasUsed: trace.blockGasUsed.toString(),
+        stateRoot: got.stateRoot,
+        gasUsed: got.gasUsed,
+        receiptsRoot: got.receiptsRoot,
         engineAgrees: agrees,
         ms,
       }),
     );
     if (!agrees) {
       console.error(
-        `engine block differs: stateRoot ${wantRoot} gasUsed ${wantGas}, machine ${toHex(trace.worldRoot)} ${trace.blockGasUsed}`,
+        `engine block differs: ${differs.map((k) => `${k} engine ${want[k]} machine ${got[k]}`).join("; ")}`,
       );
       process.exit(1);
     }

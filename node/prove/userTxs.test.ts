@@ -296,9 +296,16 @@ async function compare(w: World, txs: Uint8Array[], env: BlockEnv = ENV): Promis
       l1Fee: got.l1Fee,
     }).toEqual({ i, status: r.status, gasUsed: BigInt(r.gasUsed), l1Fee: BigInt(r.l1Fee ?? "0x0") });
   }
-  expect({ root: toHex(trace.worldRoot), gasUsed: trace.blockGasUsed }).toEqual({
+  expect({
+    root: toHex(trace.worldRoot),
+    gasUsed: trace.blockGasUsed,
+    receiptsRoot: toHex(trace.receiptsRoot),
+    logsBloom: toHex(trace.logsBloom),
+  }).toEqual({
     root: toHex(block.header.stateRoot),
     gasUsed: block.header.gasUsed,
+    receiptsRoot: toHex(block.header.receiptsRoot),
+    logsBloom: toHex(block.header.logsBloom),
   });
   return trace;
 }
@@ -489,6 +496,36 @@ describe("user transactions in the step machine vs Ore's engine", () => {
       sign({ nonce: 4n, data: deployer(new Uint8Array(40_000).fill(0x60)), gasLimit: 5_000_000n }),
     ]);
     expect(t.outcomes.map((o) => o.status)).toEqual([1, 3]); // the code is over EIP-170's limit
+  }, 120_000);
+
+  test("receipts: 300 of them (keys past 0x7f and 0xff), many and long logs, an empty block", async () => {
+    const LOG_MANY = addr(0x61); // 40 × LOG0 with no data
+    const LOG_DATA = addr(0x62); // LOG4(1, 2, 3, 4) of its calldata
+    const LOG_REVERT = addr(0x63); // LOG0, then REVERT: the log is dropped
+    const w = await world([
+      [LOG_MANY, hex("6028 5b 5f5f a0 6001 90 03 80 6002 57 00")],
+      [LOG_DATA, hex("365f5f37 6004 6003 6002 6001 36 5f a4 00")],
+      [LOG_REVERT, hex("5f5f a0 5f5f fd")],
+    ]);
+    await compare(w, []);
+    await compare(w, [deposit({ to: LOG_DATA, data: hex("05") })]);
+    const txs: Uint8Array[] = [deposit({ to: LOG_MANY })];
+    const datas = [
+      new Uint8Array(3000).map((_, i) => i & 0xff),
+      hex("05"),
+      hex("85"),
+      new Uint8Array(0),
+      new Uint8Array(55).fill(1),
+      new Uint8Array(56).fill(2),
+    ];
+    let nonce = 3n;
+    for (let k = 0; k < 300; k++) {
+      const to = k % 50 === 7 ? LOG_MANY : k % 10 === 3 ? LOG_DATA : k % 10 === 5 ? LOG_REVERT : BOB;
+      const data = to === LOG_DATA ? datas[((k / 10) % datas.length) | 0] : new Uint8Array(0);
+      txs.push(sign({ type: ([0, 1, 2] as const)[k % 3], nonce: nonce++, to, data, gasLimit: 100_000n }));
+    }
+    const t = await compare(w, txs);
+    expect(t.outcomes.length).toBe(301);
   }, 120_000);
 
   test("a sender with code is refused (EIP-3607)", async () => {

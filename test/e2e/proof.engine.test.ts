@@ -94,7 +94,12 @@ describe("prove --engine against a live engine", () => {
         if (p.code !== 0) console.error(p.stderr);
         expect(p.code).toBe(0);
         const summary = JSON.parse(p.stdout);
-        expect(summary).toMatchObject({ mode: "block", engineAgrees: true, stateRoot: block.stateRoot });
+        expect(summary).toMatchObject({
+          mode: "block",
+          engineAgrees: true,
+          stateRoot: block.stateRoot,
+          receiptsRoot: block.receiptsRoot,
+        });
         const v = Bun.spawnSync([BUN, "scripts/verify.ts", out], {
           cwd: ROOT,
           stdout: "pipe",

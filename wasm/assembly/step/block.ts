@@ -17,6 +17,7 @@ import {
   G_COINBASE,
   G_DEPTH,
   G_GASLIMIT,
+  G_LOGS_COUNT,
   G_NUMBER,
   G_OP_BALANCE,
   G_OP_CODE_HASH,
@@ -24,6 +25,8 @@ import {
   G_OP_STORAGE_ROOT,
   G_PHASE,
   G_PREVRANDAO,
+  G_RC_BLOCK_BLOOM,
+  G_RC_COUNT,
   G_TIMESTAMP,
   G_TX_INDEX,
   G_TX_STAGE,
@@ -32,7 +35,7 @@ import {
   rdU64,
   wrU64,
 } from "./state";
-import { read, write } from "./tree";
+import { read, write, writeZero } from "./tree";
 import { loadBE } from "./u256";
 import {
   accountBalance,
@@ -122,6 +125,10 @@ export function blockStartStep(): void {
       wrU64(G_BLOCK_GAS_USED, 0);
       // A restart (deposits only) keeps only that flag; the L1 fee parameters are read again.
       wrU64(G_BLOCK_FLAGS, rdU64(G_BLOCK_FLAGS) & FLAG_DEPOSITS_ONLY);
+      // No logs, receipts or bloom yet (§3.5).
+      wrU64(G_LOGS_COUNT, 0);
+      wrU64(G_RC_COUNT, 0);
+      writeZero(G_RC_BLOCK_BLOOM, 3);
       wrU64(G_TX_INDEX, 0);
       wrU64(G_DEPTH, 0);
       memory.copy(ROOT, read(IN_PARENT_STATE_ROOT), 32);

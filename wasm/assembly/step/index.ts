@@ -36,12 +36,15 @@ import {
   packPreimages,
   preimagesReset,
 } from "./preimages";
+import { blockEndStep } from "./receipts";
 import {
   G_DEPTH,
   G_PHASE,
   G_WALK_MODE,
   MAX_DEPTH,
+  PHASE_BLOCK_END,
   PHASE_BLOCK_START,
+  PHASE_DONE,
   PHASE_EXEC,
   PHASE_FRAME_EXIT,
   PHASE_TX_FINALIZE,
@@ -147,6 +150,9 @@ export function step(): void {
   else if (phase === PHASE_TX_LOAD) txLoadStep();
   else if (phase === PHASE_TX_VALIDATE) txValidateStep();
   else if (phase === PHASE_TX_FINALIZE) txFinalizeStep();
+  else if (phase === PHASE_BLOCK_END) blockEndStep();
+  else if (phase === PHASE_DONE)
+    return; // the machine has halted: a step changes nothing
   else if (phase <= 8) fail(ERR_UNSUPPORTED_PHASE, phase);
   else fail(ERR_BAD_STATE, G_PHASE);
 }

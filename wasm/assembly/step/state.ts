@@ -72,6 +72,8 @@ export const G_TX_GAS_USED: u64 = 629;
 export const G_TX_MAX_FEE: u64 = 630;
 export const G_TX_L1_FEE: u64 = 631;
 export const G_TX_L1_GAS: u64 = 632;
+/** `tx.logStart`: `logs.count` when the transaction began (its logs are `[logStart, logs.count)`). */
+export const G_TX_LOG_START: u64 = 634;
 /** `tx.accessList`: a `List[Word, 2^15]` at 633 (data 1266, length 1267): two chunks per entry. */
 export const G_TX_AL_LEN: u64 = 1267;
 export function gTxAccessList(j: u64): u64 {
@@ -80,6 +82,42 @@ export function gTxAccessList(j: u64): u64 {
 export function gBlobHash(i: u64): u64 {
   return ((<u64>1232) << 4) | i;
 }
+
+// ReceiptAccumulator (gindex 27, field k at 432 + k): the block's receipts, bloom and root (§3.5).
+export const G_RC_COUNT: u64 = 432;
+/** Field `k` of receipt `i` (a container of 16 fields; slot `i` of `Vector[Receipt, 2^14]` at 433). */
+export function gReceipt(i: u64, k: u64): u64 {
+  return ((((<u64>433) << 14) | i) << 4) | k;
+}
+/** Chunk `j` of receipt `i`'s bloom (field 8: `Vector[Word, 8]`). */
+export function gReceiptBloom(i: u64, j: u64): u64 {
+  return (gReceipt(i, 8) << 3) | j;
+}
+/** Chunk `j` of the block's bloom (`Vector[Word, 8]` at 434). */
+export function gBlockBloom(j: u64): u64 {
+  return ((<u64>434) << 3) | j;
+}
+export const G_RC_BLOCK_BLOOM: u64 = 434;
+export const G_RC_ROOT: u64 = 435;
+/** The trie builder's branch masks by depth (`Vector[uint64, 8]` at 436) and their count. */
+export function gRcGroup(d: u64): u64 {
+  return ((<u64>436) << 3) | d;
+}
+export const G_RC_GROUPS_LEN: u64 = 437;
+/** The trie builder's stack of node hashes (`Vector[Word, 128]` at 438) and its length. */
+export function gRcStack(k: u64): u64 {
+  return ((<u64>438) << 7) | k;
+}
+export const G_RC_STACK_LEN: u64 = 439;
+// Receipt fields.
+export const R_TYPE: u64 = 0;
+export const R_STATUS: u64 = 1;
+export const R_CUMULATIVE_GAS: u64 = 2;
+export const R_LOG_START: u64 = 3;
+export const R_LOG_END: u64 = 4;
+export const R_DEPOSIT_NONCE: u64 = 5;
+export const R_IS_DEPOSIT: u64 = 6;
+export const R_LOGS_LEN: u64 = 7;
 
 // Walk (field k at 496 + k): the MPT walker's state (§5.1)
 export const G_WALK_MODE: u64 = 496;
@@ -272,6 +310,7 @@ export const PHASE_EXEC: u64 = 4;
 export const PHASE_FRAME_EXIT: u64 = 5;
 export const PHASE_TX_FINALIZE: u64 = 6;
 export const PHASE_BLOCK_END: u64 = 7;
+export const PHASE_DONE: u64 = 8;
 
 /** A 32-byte temporary for building chunks. */
 export const CHUNK_TMP: usize = SCRATCH + 0x3e0;

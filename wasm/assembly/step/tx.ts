@@ -15,6 +15,7 @@ import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
 import { EMPTY_ROOT } from "./mptNode";
 import { entryData, entryLen, fetchPreimage } from "./preimages";
+import { receiptLogStep, receiptStart } from "./receipts";
 import { restoreSnapshot, writeSnapshot } from "./snapshot";
 import {
   F_ADDRESS,
@@ -51,12 +52,12 @@ import {
   G_TX_GAS_LIMIT,
   G_TX_GAS_USED,
   G_TX_GASLEFT,
-  G_TX_INDEX,
   G_TX_INTRINSIC,
   G_TX_IS_CREATE,
   G_TX_IS_DEPOSIT,
   G_TX_L1_FEE,
   G_TX_L1_GAS,
+  G_TX_LOG_START,
   G_TX_MAX_FEE,
   G_TX_MINT,
   G_TX_NONCE,
@@ -72,7 +73,6 @@ import {
   gTxAccessList,
   PHASE_EXEC,
   PHASE_TX_FINALIZE,
-  PHASE_TX_LOAD,
   rdU64,
   wrU64,
 } from "./state";
@@ -225,7 +225,8 @@ export function txValidateStep(): void {
       write(G_CREATED, EMPTY_ROOT);
       wrU64(G_SELFDESTRUCTS, 0);
       wrU64(G_REFUND, 0);
-      wrU64(G_LOGS_COUNT, 0);
+      // Logs accumulate over the block; this transaction's start at `logs.count`.
+      wrU64(G_TX_LOG_START, rdU64(G_LOGS_COUNT));
       if (rdU64(G_TX_IS_DEPOSIT) !== 0) {
         get(G_WORLD_ROOT, addressKey(a20(G_ORIGIN)), 1);
         return;
@@ -704,6 +705,9 @@ export function txFinalizeStep(): void {
       storeRoot(G_WORLD_ROOT);
       finish();
       return;
+    case 60:
+      receiptLogStep();
+      return;
     default:
       fail(ERR_BAD_STATE, G_TX_STAGE);
   }
@@ -775,10 +779,8 @@ function done(): void {
   finish();
 }
 
-/** The block's gas used grows by the transaction's; the next transaction. */
+/** The block's gas used grows by the transaction's; then its receipt (§3.5). */
 function finish(): void {
   wrU64(G_BLOCK_GAS_USED, rdU64(G_BLOCK_GAS_USED) + rdU64(G_TX_GAS_USED));
-  wrU64(G_TX_INDEX, rdU64(G_TX_INDEX) + 1);
-  next(0);
-  wrU64(G_PHASE, PHASE_TX_LOAD);
+  receiptStart();
 }
