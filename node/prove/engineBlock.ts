@@ -14,13 +14,20 @@ import { rpc } from "./engineFrame.ts";
 type Json = Record<string, unknown>;
 const big = (v: unknown): bigint => BigInt(v as string);
 
-/** The block-mode request for block `number`, the block as the engine reports it, and a fetcher. */
+/** A batch of JSON-RPC calls to the engine: each `[method, params]` to its result, in order. */
+export type RpcBatch = (calls: [string, unknown[]][]) => Promise<unknown[]>;
+
+/**
+ * The block-mode request for block `number`, the block as the engine reports it, and a fetcher;
+ * `engine` is the engine's JSON-RPC URL or a batch caller (an in-process engine's method table).
+ */
 export async function engineBlock(
-  url: string,
+  engine: string | RpcBatch,
   number: bigint,
 ): Promise<{ req: BlockRequest; block: Json; fetch: AsyncPreimageSource }> {
+  const call: RpcBatch = typeof engine === "string" ? (calls) => rpc(engine, calls) : engine;
   if (number < 1n) throw new Error("block mode needs a parent: give a block number of at least 1");
-  const [chainIdHex, block, parent] = (await rpc(url, [
+  const [chainIdHex, block, parent] = (await call([
     ["eth_chainId", []],
     ["eth_getBlockByNumber", [`0x${number.toString(16)}`, true]],
     ["eth_getBlockByNumber", [`0x${(number - 1n).toString(16)}`, false]],
@@ -40,11 +47,11 @@ export async function engineBlock(
   }
   const blockHashes = new Map<bigint, Uint8Array>();
   for (let i = 0; i < hashCalls.length; i += 100) {
-    const res = (await rpc(url, hashCalls.slice(i, i + 100))) as (Json | null)[];
+    const res = (await call(hashCalls.slice(i, i + 100))) as (Json | null)[];
     for (const b of res) if (b) blockHashes.set(big(b.number), fromHex(b.hash as string));
   }
   const fetch: AsyncPreimageSource = async (hash) => {
-    const [v] = (await rpc(url, [["debug_dbGet", [toHex(hash)]]])) as [string];
+    const [v] = (await call([["debug_dbGet", [toHex(hash)]]])) as [string];
     return fromHex(v);
   };
   const req: BlockRequest = {
