@@ -60,7 +60,7 @@ let engineUrl = "";
 let rpcUrl = "";
 
 async function start() {
-  proc = Bun.spawn(["bun", "node/engine/main.ts", "--config", join(dir, "config.json")], {
+  proc = Bun.spawn([process.execPath, "node/engine/main.ts", "--config", join(dir, "config.json")], {
     cwd: join(import.meta.dir, "../.."),
     stdout: "pipe",
     stderr: "inherit",
