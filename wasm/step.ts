@@ -27,6 +27,8 @@ export interface StepExports {
   loadWitness(len: number): void;
   accessCount(): number;
   accessAt(i: number): bigint;
+  fetchCount(): number;
+  fetchKind(i: number): number;
   errorCode(): number;
   errorArg(): bigint;
   opcodeSupported(op: number): number;

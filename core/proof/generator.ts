@@ -27,6 +27,8 @@ export interface Trace {
   witnesses: Uint8Array[];
   /** Per step: the gindices read or written, sorted. Empty without witnesses. */
   access: bigint[][];
+  /** Per step: the kinds of its witness's preimages (`StepMachine.preimageKinds`). */
+  kinds: number[][];
   result: FrameResult;
 }
 
@@ -111,6 +113,7 @@ function* traceFrame(
   const roots = [m.root()];
   const witnesses: Uint8Array[] = [];
   const access: bigint[][] = [];
+  const kinds: number[][] = [];
   let n = 0;
   while (running(m)) {
     if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
@@ -119,10 +122,11 @@ function* traceFrame(
     if (withWitnesses) {
       witnesses.push(m.packWitness());
       access.push(m.accessList());
+      kinds.push(m.preimageKinds());
     }
     n++;
   }
-  return { roots, witnesses, access, result: readResult(m) };
+  return { roots, witnesses, access, kinds, result: readResult(m) };
 }
 
 function* rootsAt(

@@ -193,6 +193,14 @@ export class StepMachine {
     for (let i = 0; i < n; i++) set.add(ex.accessAt(i));
     return [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
+  /**
+   * The kinds of the preimages the last step read, in its witness's order: 0 an MPT node, 1
+   * contract code, 2 a transaction (the proof file's dicts, docs/fault-proof.md §8.3).
+   */
+  preimageKinds(): number[] {
+    const ex = this.wasm.exports;
+    return Array.from({ length: ex.fetchCount() }, (_, i) => ex.fetchKind(i));
+  }
 
   /** Verifier mode: replaces the tree with the witness's partial tree. */
   loadWitness(witness: Uint8Array): void {

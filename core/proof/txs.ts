@@ -79,6 +79,9 @@ export function writeTxsState(m: StepMachine, req: TxsRequest): void {
 export interface TxsTrace {
   roots: Uint8Array[];
   witnesses: Uint8Array[];
+  /** Per step: the gindices read or written, and the kinds of its witness's preimages. */
+  access: bigint[][];
+  kinds: number[][];
   outcomes: TxOutcome[];
   blockGasUsed: bigint;
   /** The world-state root at the end (`Done`). */
@@ -153,6 +156,8 @@ function* traceTxs(
 ): Generator<Uint8Array, TxsTrace, Uint8Array | undefined> {
   const roots = [m.root()];
   const witnesses: Uint8Array[] = [];
+  const access: bigint[][] = [];
+  const kinds: number[][] = [];
   const outcomes: TxOutcome[] = [];
   const max = opts.maxSteps ?? 10_000_000;
   let phase = Number(m.getU64(G.phase));
@@ -171,6 +176,8 @@ function* traceTxs(
         if (!v.ok) throw new Error(`step ${n}: ${v.reason}`);
       }
       witnesses.push(w);
+      access.push(m.accessList());
+      kinds.push(m.preimageKinds());
     }
     phase = Number(m.getU64(G.phase));
     if (before === Phase.TxFinalize && phase === Phase.TxLoad) {
@@ -196,6 +203,8 @@ function* traceTxs(
   return {
     roots,
     witnesses,
+    access,
+    kinds,
     outcomes,
     blockGasUsed: m.getU64(G.blockGasUsed),
     worldRoot: m.getLeaf(G.worldRoot),

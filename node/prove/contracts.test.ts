@@ -21,6 +21,7 @@ import { fromHex, toHex } from "../../core/bytes.ts";
 import { encodeDeposit } from "../../core/engine/depositTx.ts";
 import { userDepositSourceHash } from "../../core/engine/sourceHash.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
+import { decodeProof, encodeProof, type Proof } from "../../core/proof/proofFile.ts";
 import { generateBlockAsync } from "../../core/proof/txs.ts";
 import {
   attributes,
@@ -116,8 +117,14 @@ function deposit(to: Hex, data: Hex, mint = 0n, gas = 500_000n): Uint8Array {
 
 const batch: RpcBatch = async (calls) => Promise.all(calls.map(([m, p]) => e.call(m, ...p)));
 
-/** Builds a block of `txs` on the head and proves it; the machine must agree with the engine. */
-async function block(txs: Uint8Array[]): Promise<{ p: Payload; receipts: Payload[]; steps: number }> {
+/**
+ * Builds a block of `txs` on the head and proves it; the machine must agree with the engine. With
+ * `file`, the proof also goes through a proof file (version 2 must give back every witness).
+ */
+async function block(
+  txs: Uint8Array[],
+  file = false,
+): Promise<{ p: Payload; receipts: Payload[]; steps: number }> {
   const h = head(e);
   const p = await build(e, h.hash, attributes(h.timestamp + 2n, txs));
   const n = BigInt(p.blockNumber);
@@ -139,7 +146,27 @@ async function block(txs: Uint8Array[]): Promise<{ p: Payload; receipts: Payload
     restarted: undefined,
   });
   const receipts = await e.call<Payload[]>("eth_getBlockReceipts", p.blockNumber);
-  console.log(`block ${n}: ${txs.length + 1} transactions, ${trace.roots.length - 1} steps`);
+  let sizes = "";
+  if (file) {
+    const proof: Proof = {
+      mode: "block",
+      request: { block: n.toString() },
+      ...trace,
+      result: {
+        worldRoot: trace.worldRoot,
+        gasUsed: trace.blockGasUsed,
+        receiptsRoot: trace.receiptsRoot,
+        logsBloom: trace.logsBloom,
+      },
+    };
+    const v2 = encodeProof(proof);
+    const back = decodeProof(v2);
+    expect(back.witnesses.map(toHex)).toEqual(trace.witnesses.map(toHex));
+    const v1 = encodeProof(proof, 1);
+    sizes = `, proof file ${v2.length} bytes (version 1: ${v1.length})`;
+    expect(v2.length).toBeLessThan(v1.length);
+  }
+  console.log(`block ${n}: ${txs.length + 1} transactions, ${trace.roots.length - 1} steps${sizes}`);
   expect(trace.outcomes.map((o) => (o.status === 1 ? "0x1" : "0x0"))).toEqual(receipts.map((r) => r.status));
   return { p, receipts, steps: trace.roots.length - 1 };
 }
@@ -194,15 +221,18 @@ describe("real contracts, block after block: the machine agrees with the engine"
     });
     old = getContractAddress({ from: spawner, nonce: 1n });
     const max = 2n ** 256n - 1n;
-    const { receipts } = await block([
-      deposit(tokenA, call("Token", "approve", [router, 5n])),
-      tx(0, { to: factory, data: call("Factory", "createPair", [tokenA, tokenB]), gas: 3_000_000n }),
-      tx(0, { to: tokenA, data: call("Token", "approve", [router, max]) }),
-      tx(0, { to: tokenB, data: call("Token", "approve", [router, max]) }),
-      tx(0, { to: spawner, data: call("Spawner", "make"), value: 1000n }),
-      tx(0, { to: tokenA, data: call("Token", "transfer", [YOU, 10n ** 21n]) }),
-      tx(1, { to: tokenA, data: call("Token", "approve", [router, max]) }),
-    ]);
+    const { receipts } = await block(
+      [
+        deposit(tokenA, call("Token", "approve", [router, 5n])),
+        tx(0, { to: factory, data: call("Factory", "createPair", [tokenA, tokenB]), gas: 3_000_000n }),
+        tx(0, { to: tokenA, data: call("Token", "approve", [router, max]) }),
+        tx(0, { to: tokenB, data: call("Token", "approve", [router, max]) }),
+        tx(0, { to: spawner, data: call("Spawner", "make"), value: 1000n }),
+        tx(0, { to: tokenA, data: call("Token", "transfer", [YOU, 10n ** 21n]) }),
+        tx(1, { to: tokenA, data: call("Token", "approve", [router, max]) }),
+      ],
+      true,
+    );
     expect(statuses(receipts)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     const code = await e.call<string>("eth_getCode", pair, "latest");
     expect(code.length).toBeGreaterThan(100);

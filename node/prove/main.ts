@@ -57,7 +57,8 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
         request,
         roots: trace.roots,
         witnesses: trace.witnesses,
-        access: [],
+        access: trace.access,
+        kinds: trace.kinds,
         result: {
           worldRoot: trace.worldRoot,
           gasUsed: trace.blockGasUsed,

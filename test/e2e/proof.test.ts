@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeProof, encodeProof } from "../../core/proof/proofFile.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
@@ -67,9 +68,10 @@ describe("prove and verify CLIs", () => {
   });
 
   test("a tampered witness fails at its step with exit 1; a bad step index too", () => {
+    // Version 2: step 7's AccessData emptied, so its rebuilt witness holds no node it needs.
     const file = JSON.parse(readFileSync(proofPath, "utf8"));
-    const w: string = file.witnesses[7];
-    file.witnesses[7] = `${w.slice(0, 40)}${w[40] === "0" ? "1" : "0"}${w.slice(41)}`;
+    expect(file.version).toBe(2);
+    file.access[7].g = [];
     const bad = join(dir, "tampered.json");
     writeFileSync(bad, JSON.stringify(file));
     for (const v of [verifyBun(bad), verifyDeno(bad)]) {
@@ -77,8 +79,18 @@ describe("prove and verify CLIs", () => {
       expect(JSON.parse(v.stdout)).toMatchObject({ valid: false, step: 7 });
       expect(v.stderr).toContain("invalid witness");
     }
+    // Version 1 (whole witnesses): a flipped bit, then a truncated witness.
+    const v1 = JSON.parse(encodeProof(decodeProof(readFileSync(proofPath, "utf8")), 1));
+    const w: string = v1.witnesses[7];
+    v1.witnesses[7] = `${w.slice(0, 40)}${w[40] === "0" ? "1" : "0"}${w.slice(41)}`;
+    writeFileSync(bad, JSON.stringify(v1));
+    for (const v of [verifyBun(bad), verifyDeno(bad)]) {
+      expect(v.code).toBe(1);
+      expect(JSON.parse(v.stdout)).toMatchObject({ valid: false, step: 7 });
+      expect(v.stderr).toContain("invalid witness");
+    }
     expect(verifyBun(bad, "--step", "6").code).toBe(0);
-    const truncated = { ...JSON.parse(readFileSync(proofPath, "utf8")) };
+    const truncated = JSON.parse(encodeProof(decodeProof(readFileSync(proofPath, "utf8")), 1));
     truncated.witnesses[2] = truncated.witnesses[2].slice(0, -66);
     writeFileSync(bad, JSON.stringify(truncated));
     const t = verifyBun(bad, "--step", "2");

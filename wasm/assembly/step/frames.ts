@@ -28,7 +28,7 @@ import {
   SCRATCH,
 } from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
-import { entryData, entryLen, fetchPreimage } from "./preimages";
+import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import { restoreSnapshot, writeSnapshot } from "./snapshot";
 import {
   DEPTH,
@@ -472,7 +472,7 @@ function copyCalldata(op: u32): void {
  */
 function loadCode(): void {
   const c = DEPTH + 1;
-  const e = fetchPreimage(read(G_OP_CODE_HASH));
+  const e = fetchPreimage(read(G_OP_CODE_HASH), KIND_CODE);
   const code = entryData(e);
   const len = entryLen(e);
   const chunk = SCRATCH + 0x1960;

@@ -71,6 +71,7 @@ import { txLoadStep } from "./txload";
 
 export { opcodeSupported } from "./interp";
 export { errorArg, errorCode } from "./layout";
+export { fetchCount, fetchKind } from "./preimages";
 export { accessAt, accessCount };
 
 /** Address of the 64 KiB I/O buffer (chunks and preimages in and out). */

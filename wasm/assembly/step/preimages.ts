@@ -38,6 +38,13 @@ export const MAX_PREIMAGE: usize = 262144;
 /** Most preimages one witness may carry. */
 export const MAX_WITNESS_PREIMAGES: u32 = 4;
 
+/** What a fetched preimage is (for the proof file's dicts, §8.3): an MPT node, code, a transaction. */
+export const KIND_NODE: u8 = 0;
+export const KIND_CODE: u8 = 1;
+export const KIND_TX: u8 = 2;
+/** The kinds of the step's fetched preimages, one byte each, in fetch order. */
+const FETCH_KINDS: usize = FETCH_PTR + 0x40;
+
 const HASH: usize = memory.data(32, 16);
 
 let tab: usize = 0;
@@ -131,7 +138,7 @@ export function insertHashed(ptr: usize, len: usize, h: usize): usize {
  * The entry whose keccak is the 32 bytes at `h`, logged for the witness. Missing: fails with
  * `ERR_MISSING_PREIMAGE` (the hash copied to `MISS_PTR`).
  */
-export function fetchPreimage(h: usize): usize {
+export function fetchPreimage(h: usize, kind: u8 = KIND_NODE): usize {
   if (isRecording() && writesThisStep() !== 0) fail(ERR_FETCH_AFTER_WRITE, 0);
   const e = lookup(h);
   if (e === 0) {
@@ -143,9 +150,18 @@ export function fetchPreimage(h: usize): usize {
       if (<usize>load<u32>(FETCH_PTR + ((<usize>i) << 2)) === e) return e;
     if (fetched >= FETCH_MAX) fail(ERR_LOG_FULL, <u64>fetched);
     store<u32>(FETCH_PTR + ((<usize>fetched) << 2), <u32>e);
+    store<u8>(FETCH_KINDS + <usize>fetched, kind);
     fetched++;
   }
   return e;
+}
+
+/** How many preimages the last step fetched, and the kind of the `i`-th (`KIND_*`). */
+export function fetchCount(): u32 {
+  return fetched;
+}
+export function fetchKind(i: u32): u32 {
+  return i < fetched ? <u32>load<u8>(FETCH_KINDS + <usize>i) : 0xff;
 }
 
 /** Writes the preimage section of the step's witness at `dst`; returns the end address. */

@@ -14,7 +14,7 @@ import { l1Fee } from "./fees";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
 import { EMPTY_ROOT } from "./mptNode";
-import { entryData, entryLen, fetchPreimage } from "./preimages";
+import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import { receiptLogStep, receiptStart } from "./receipts";
 import { restoreSnapshot, writeSnapshot } from "./snapshot";
 import {
@@ -584,7 +584,7 @@ function putNewAccount(stage: u64): void {
 function loadTopCode(): void {
   memory.copy(H, read(G_OP_T1), 32);
   if (!eq32(H, EMPTY_CODE_HASH)) {
-    const e = fetchPreimage(H);
+    const e = fetchPreimage(H, KIND_CODE);
     const code = entryData(e);
     const len = entryLen(e);
     let pushEnd: usize = 0;

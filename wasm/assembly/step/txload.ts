@@ -8,7 +8,7 @@
  * transaction, restarts the block with its deposits only.
  */
 import { ERR_BAD_STATE, ERR_UNSUPPORTED_TX, fail, SCRATCH } from "./layout";
-import { entryData, entryLen, fetchPreimage } from "./preimages";
+import { entryData, entryLen, fetchPreimage, KIND_TX } from "./preimages";
 import {
   F_ADDRESS,
   F_CALLER,
@@ -245,7 +245,7 @@ export function txLoadStep(): void {
     else restartDepositsOnly();
     return;
   }
-  const e = fetchPreimage(H);
+  const e = fetchPreimage(H, KIND_TX);
   const b = entryData(e);
   const len = entryLen(e);
   const type = <u32>load<u8>(b);

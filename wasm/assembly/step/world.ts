@@ -29,7 +29,7 @@ import {
 import { ERR_BAD_NODE, ERR_BAD_STATE, fail, SCRATCH } from "./layout";
 import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
 import { EMPTY_ROOT, MAX_VALUE } from "./mptNode";
-import { entryData, entryLen, fetchPreimage } from "./preimages";
+import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import {
   G_ACCESSED_ADDRESSES,
   G_ACCESSED_SLOTS,
@@ -622,7 +622,7 @@ function accountOp(op: u32, stage: u64): void {
   }
   // EXTCODESIZE: the code's length, from the code itself (checked against its hash).
   let size: u64 = 0;
-  if (!eq32(A_CODE, EMPTY_CODE_HASH)) size = <u64>entryLen(fetchPreimage(A_CODE));
+  if (!eq32(A_CODE, EMPTY_CODE_HASH)) size = <u64>entryLen(fetchPreimage(A_CODE, KIND_CODE));
   memory.fill(T, 0, 32);
   store<u64>(T, bswap<u64>(size), 24);
   done(1, 1, T);
@@ -665,7 +665,7 @@ function extcodecopy(stage: u64): void {
     let code: usize = 0;
     let codeLen: u64 = 0;
     if (!eq32(A_CODE, EMPTY_CODE_HASH)) {
-      const e = fetchPreimage(A_CODE);
+      const e = fetchPreimage(A_CODE, KIND_CODE);
       code = entryData(e);
       codeLen = <u64>entryLen(e);
     }
