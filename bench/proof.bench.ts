@@ -6,16 +6,26 @@
  * bytes per step (mean, max), verification time per step, and the worst step by the doc's cost
  * measure (leaves accessed; SHA-256 compressions to check its witness). A second workload writes
  * new storage slots in a loop and calls a contract that stores and logs every tenth iteration
- * (MPT walks, frames): the same figures plus preimage bytes per step. A 30M-gas block of mixed
- * transactions needs the block phases, which the machine does not have yet.
+ * (MPT walks, frames): the same figures plus preimage bytes per step. A third runs a whole block
+ * in block mode (a deposit, then user transactions: transfers and calls that store and log) against
+ * Ore's engine building the same block (`executeBlock`).
  */
-import { fromHex } from "../core/bytes.ts";
+import { createTx } from "@ethereumjs/tx";
+import { Address, createAccount, privateToAddress } from "@ethereumjs/util";
+import { fromHex, toHex } from "../core/bytes.ts";
+import { nextBaseFee } from "../core/engine/baseFee.ts";
+import { encodeDeposit } from "../core/engine/depositTx.ts";
+import { keccak256 } from "../core/hash/keccak.ts";
+import { MemoryNodeStore } from "../core/mpt/nodeStore.ts";
 import { referenceBlock, runReference } from "../core/proof/evmReference.ts";
 import type { FrameRequest } from "../core/proof/frameState.ts";
 import { frameRootsAt, generateFrame } from "../core/proof/generator.ts";
+import { generateBlock } from "../core/proof/txs.ts";
 import { verifyStep } from "../core/proof/verifier.ts";
 import { decodeWitness, type WitnessNode } from "../core/proof/witness.ts";
 import { buildWorld, type WorldAccount } from "../core/proof/world.ts";
+import { executeBlock } from "../node/engine/blockExecutor.ts";
+import { createOreVM, createStateManager, oreCommon } from "../node/engine/vm.ts";
 import { type Measurement, report } from "./harness.ts";
 
 const ITER = Number(process.env.ORE_BENCH_ITER ?? 2000);
@@ -187,6 +197,126 @@ rows.push(
   },
 );
 
+// ---- a block: block mode against the engine ----
+const BLOCK_TXS = Number(process.env.ORE_BENCH_BLOCK_TXS ?? 200);
+const common = oreCommon(901n);
+const store = new MemoryNodeStore();
+const sm = createStateManager(store);
+const key = keccak256(Uint8Array.of(1));
+const sender = new Address(privateToAddress(key));
+await sm.putAccount(sender, createAccount({ nonce: 0n, balance: 10n ** 20n }));
+await sm.putAccount(new Address(calleeAddr), createAccount({ nonce: 1n, balance: 0n }));
+await sm.putCode(new Address(calleeAddr), callee);
+const parentRoot = await sm.getStateRoot();
+const blockTxs: Uint8Array[] = [
+  encodeDeposit({
+    sourceHash: keccak256(Uint8Array.of(9)),
+    from: new Uint8Array(20).fill(0xdd),
+    to: calleeAddr,
+    mint: 10n ** 18n,
+    value: 0n,
+    gas: 100_000n,
+    isSystemTx: false,
+    data: new Uint8Array(0),
+  }),
+];
+for (let i = 0; i < BLOCK_TXS; i++) {
+  const call = i % 2 === 1;
+  blockTxs.push(
+    createTx(
+      {
+        type: 2,
+        nonce: BigInt(i),
+        to: call ? new Address(calleeAddr) : new Address(new Uint8Array(20).fill(0x77)),
+        value: call ? 0n : 1000n,
+        gasLimit: 100_000n,
+        maxFeePerGas: 10n ** 9n,
+        maxPriorityFeePerGas: 1n,
+      },
+      { common },
+    )
+      .sign(key)
+      .serialize(),
+  );
+}
+const parentHeader = {
+  gasLimit: 30_000_000n,
+  gasUsed: 5_000_000n,
+  baseFeePerGas: 1000n,
+};
+const blockReq = {
+  parentHash: new Uint8Array(32),
+  number: 2n,
+  timestamp: 1_700_000_000n,
+  prevRandao: new Uint8Array(32),
+  feeRecipient: new Uint8Array(20).fill(0xc0),
+  gasLimit: 30_000_000n,
+  baseFee: nextBaseFee(parentHeader),
+  parentBeaconRoot: new Uint8Array(32),
+  parentStateRoot: parentRoot,
+  txs: blockTxs,
+  chainId: 901n,
+  blobBaseFee: 1n,
+  preimages: (h: Uint8Array) => store.get(h),
+};
+const [btrace, tBlock] = time(() => generateBlock(blockReq));
+const bsteps = btrace.witnesses.length;
+const vm = await createOreVM(common, sm, () => undefined);
+const be0 = performance.now();
+const engineBlockOut = await executeBlock(
+  { vm, stateManager: sm, common },
+  {
+    header: {
+      ...parentHeader,
+      parentHash: new Uint8Array(32),
+      ommersHash: new Uint8Array(32),
+      coinbase: new Uint8Array(20),
+      stateRoot: parentRoot,
+      transactionsRoot: new Uint8Array(32),
+      receiptsRoot: new Uint8Array(32),
+      logsBloom: new Uint8Array(256),
+      difficulty: 0n,
+      number: 1n,
+      timestamp: 1_699_999_998n,
+      extraData: new Uint8Array(0),
+      mixHash: new Uint8Array(32),
+      nonce: new Uint8Array(8),
+      withdrawalsRoot: new Uint8Array(32),
+      blobGasUsed: 0n,
+      excessBlobGas: 0n,
+      parentBeaconBlockRoot: new Uint8Array(32),
+    },
+    hash: new Uint8Array(32),
+  },
+  {
+    timestamp: blockReq.timestamp,
+    prevRandao: blockReq.prevRandao,
+    feeRecipient: blockReq.feeRecipient,
+    gasLimit: blockReq.gasLimit,
+    parentBeaconBlockRoot: blockReq.parentBeaconRoot,
+    extraData: new Uint8Array(0),
+  },
+  blockTxs,
+);
+const tEngine = (performance.now() - be0) / 1000;
+const agrees =
+  toHex(btrace.worldRoot) === toHex(engineBlockOut.header.stateRoot) &&
+  toHex(btrace.receiptsRoot) === toHex(engineBlockOut.header.receiptsRoot) &&
+  btrace.blockGasUsed === engineBlockOut.header.gasUsed;
+if (!agrees) throw new Error("block bench: the machine and the engine disagree");
+let bbytes = 0;
+for (const w of btrace.witnesses) bbytes += w.length;
+rows.push(
+  { group: "block", name: "engine executeBlock (transactions/s)", opsPerSec: blockTxs.length / tEngine },
+  {
+    group: "block",
+    name: "block mode, full generation (transactions/s)",
+    opsPerSec: blockTxs.length / tBlock,
+    baseline: "engine executeBlock (transactions/s)",
+  },
+  { group: "block", name: "block mode, full generation (steps/s)", opsPerSec: bsteps / tBlock },
+);
+
 report("proof", rows, [
   `program: ${ITER} loop iterations, ${steps} steps (${ref.ops.length} opcodes), ${req.gas - full.result.gasLeft} gas`,
   `full generation ${tFull.toFixed(2)} s; lazy k=8 game: ${rounds} rounds in ${tGame.toFixed(2)} s (${(tGame / tFull).toFixed(2)}x of one full generation)`,
@@ -194,5 +324,6 @@ report("proof", rows, [
   `verification: ${((tVerify / steps) * 1e6).toFixed(1)} µs per step (decode, root check, step, root)`,
   `worst step by the doc's measure: ${maxLeaves} leaves accessed (step ${maxLeavesStep}); at most ${maxInner} SHA-256 compressions to check a witness against its pre-root (sampled)`,
   `storage and calls: ${WORLD_ITER} iterations, ${wsteps} steps (${wref.ops.length} opcodes, ${(wsteps / wref.ops.length).toFixed(1)} steps per opcode), ${worldReq.gas - wfull.result.gasLeft} gas`,
+  `block: a deposit and ${BLOCK_TXS} user transactions (transfers, calls that store and log), ${engineBlockOut.header.gasUsed} gas: ${bsteps} steps (${(bsteps / blockTxs.length).toFixed(0)} per transaction), ${tBlock.toFixed(2)} s with witnesses (engine ${tEngine.toFixed(2)} s); state root, receipts root and gas agree with the engine; witness bytes per step mean ${(bbytes / bsteps).toFixed(0)}`,
   `storage and calls: witness bytes per step mean ${(wbytes / wsteps).toFixed(0)}, max ${wmax}; preimage bytes per step mean ${(wpre / wsteps).toFixed(0)}, max ${wpreMax}; at most ${wleaves} leaves accessed; verification ${((tWorldVerify / wsteps) * 1e6).toFixed(1)} µs per step`,
 ]);

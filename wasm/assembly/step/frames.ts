@@ -27,7 +27,16 @@ import {
   PRE_OUT,
   SCRATCH,
 } from "./layout";
-import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import {
+  isPrecompileAddress,
+  markFound,
+  startWalk,
+  WALK_GET,
+  WALK_PUT,
+  walkFound,
+  walkRoot,
+  walkValue,
+} from "./mpt";
 import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import { restoreSnapshot, writeSnapshot } from "./snapshot";
 import {
@@ -183,6 +192,12 @@ export function callStep(op: u32, stage: u64): void {
     case 0: {
       if (op === OP_CALL && rdU64(G_IS_STATIC) !== 0 && !isZeroW(loadTo(callValue(op), LB))) {
         exceptional();
+        return;
+      }
+      if (isPrecompileAddress(addr20(argBE(1), ADDR))) {
+        // Always warm (§5.2): no walk.
+        markFound();
+        next(1);
         return;
       }
       memory.copy(ROOT, read(G_ACCESSED_ADDRESSES), 32);

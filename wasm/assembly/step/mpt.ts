@@ -277,6 +277,22 @@ export function walkFound(): bool {
   return rdU64(G_WALK_FOUND) !== 0;
 }
 
+/**
+ * Addresses 0x01..0x0a (the precompiles) are always warm (EIP-2929) and never put into
+ * `accessed.addresses` (docs/fault-proof.md §5.2): the 20 bytes at `a` are one of them.
+ */
+export function isPrecompileAddress(a: usize): bool {
+  if (load<u64>(a) !== 0 || load<u64>(a, 8) !== 0 || load<u16>(a, 16) !== 0 || load<u8>(a, 18) !== 0)
+    return false;
+  const b = load<u8>(a, 19);
+  return b >= 1 && b <= 10;
+}
+
+/** Instead of a put into an access set: the key counts as found (warm) for the next stage. */
+export function markFound(): void {
+  wrU64(G_WALK_FOUND, 1);
+}
+
 /** After a put: the new root (a pointer into the tree, valid until the next tree access). */
 export function walkRoot(): usize {
   return read(G_WALK_ROOT);

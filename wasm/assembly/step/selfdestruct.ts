@@ -9,7 +9,16 @@
  */
 import { argBE, exceptional, gas, halt, useGas } from "./exec";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
-import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import {
+  isPrecompileAddress,
+  markFound,
+  startWalk,
+  WALK_GET,
+  WALK_PUT,
+  walkFound,
+  walkRoot,
+  walkValue,
+} from "./mpt";
 import {
   G_ACCESSED_ADDRESSES,
   G_ADDRESS,
@@ -118,6 +127,12 @@ export function selfdestructStep(stage: u64): void {
     case 0:
       if (rdU64(G_IS_STATIC) !== 0) {
         exceptional();
+        return;
+      }
+      if (isPrecompileAddress(ben20())) {
+        // Always warm (§5.2): no walk.
+        markFound();
+        next(1);
         return;
       }
       memory.copy(VAL, ONE, 1);

@@ -122,8 +122,8 @@ const L1_FEE_VAULT: usize = memory.data<u8>([
   0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1a,
 ]);
 
-/** The addresses a transaction starts warm with: sender, receiver, coinbase, precompiles (13). */
-const WARM_COUNT: u64 = 13;
+/** The addresses a transaction puts into its warm set: sender, receiver, coinbase (§3.3). */
+const WARM_COUNT: u64 = 3;
 
 function next(stage: u64): void {
   wrU64(G_TX_STAGE, stage);
@@ -168,14 +168,11 @@ function saveSender(): void {
   write(G_OP_CODE_HASH, accountCodeHash());
 }
 
-/** Word `k` of the warm list as 20 address bytes at `ADDR`. */
+/** Word `k` of the warm list as 20 address bytes at `ADDR` (the precompiles are warm by rule). */
 function warmAddress(k: u64): usize {
   if (k === 0) return a20(G_ORIGIN);
   if (k === 1) return a20(G_TX_TO);
-  if (k === 2) return a20(G_COINBASE);
-  memory.fill(ADDR, 0, 20);
-  store<u8>(ADDR + 19, <u8>(k - 2));
-  return ADDR;
+  return a20(G_COINBASE);
 }
 
 /** Starts warming list entry `k` or the next one that applies (a creation has no receiver). */

@@ -27,7 +27,16 @@ import {
   ZERO,
 } from "./exec";
 import { ERR_BAD_NODE, ERR_BAD_STATE, fail, SCRATCH } from "./layout";
-import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import {
+  isPrecompileAddress,
+  markFound,
+  startWalk,
+  WALK_GET,
+  WALK_PUT,
+  walkFound,
+  walkRoot,
+  walkValue,
+} from "./mpt";
 import { EMPTY_ROOT, MAX_VALUE } from "./mptNode";
 import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import {
@@ -594,10 +603,20 @@ function sstoreOriginal(orig: usize): void {
   next(6);
 }
 
+/** Stage 0 of an address access: put it into the warm set (a precompile is warm: no walk). */
+function warmAccess(a: usize): void {
+  if (isPrecompileAddress(a)) {
+    markFound();
+    next(1);
+    return;
+  }
+  put(G_ACCESSED_ADDRESSES, addressKey(a), ONE, 1, 1);
+}
+
 /** BALANCE, EXTCODESIZE, EXTCODEHASH: access the address, read its account. */
 function accountOp(op: u32, stage: u64): void {
   if (stage === 0) {
-    put(G_ACCESSED_ADDRESSES, addressKey(stackAddress(0)), ONE, 1, 1);
+    warmAccess(stackAddress(0));
     return;
   }
   if (stage === 1) {
@@ -631,7 +650,7 @@ function accountOp(op: u32, stage: u64): void {
 /** EXTCODECOPY(address, destOffset, offset, size). */
 function extcodecopy(stage: u64): void {
   if (stage === 0) {
-    put(G_ACCESSED_ADDRESSES, addressKey(stackAddress(0)), ONE, 1, 1);
+    warmAccess(stackAddress(0));
     return;
   }
   const dst = toU64Sat(argLimbs(1));
