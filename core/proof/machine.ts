@@ -286,7 +286,7 @@ export class StepMachine {
         );
       case ERR.precompileTooLarge:
         return new UnsupportedStepError(
-          `precompile input or output of ${arg} bytes is over the machine's one-step limit 65536${at}`,
+          `precompile input or output of ${arg} bytes is over the machine's one-step limit 262144${at}`,
           { details, cause },
         );
       case ERR.badState:

@@ -10,10 +10,13 @@ export const SCRATCH: usize = 0x20000;
 /** Witness bytes: the verifier's input (`loadWitness`) and the generator's output (`packWitness`). */
 export const WIT_PTR: usize = 0x30000;
 export const WIT_BYTES: usize = 0x200000;
-/** Access log of the current step: `LOG_MAX` records of `LOG_REC` bytes. */
-export const LOG_PTR: usize = 0x230000;
+/**
+ * Access log of the current step: `LOG_MAX` records of `LOG_REC` bytes, then the packer's sort
+ * records (16 bytes each), 0x400000..0x600000.
+ */
+export const LOG_PTR: usize = 0x400000;
 export const LOG_REC: usize = 48;
-export const LOG_MAX: u32 = 8192;
+export const LOG_MAX: u32 = 32768;
 /** Per-step arena for MPT node encodings built by the walker (reset every step). */
 export const MPT_TMP: usize = 0x300000;
 export const MPT_TMP_BYTES: usize = 0x40000;
@@ -27,14 +30,14 @@ export const PRE_IN: usize = 0x348000;
 export const PRE_OUT: usize = 0x388000;
 export const PRE_BYTES: usize = 0x40000;
 /**
- * The most input or output bytes one precompile step handles (65,536): with both at the limit a
- * step logs about 6,200 accesses, under `LOG_MAX`. Longer calls are refused by name (§10).
+ * The most input or output bytes one precompile step handles (262,144): with both at the limit a
+ * step logs about 24,600 accesses, under `LOG_MAX`. Longer calls are refused by name (§10).
  */
-export const PRE_LIMIT: u64 = 0x10000;
+export const PRE_LIMIT: u64 = 0x40000;
 /** Start of the heap (state-tree nodes and the preimage table); memory grows past it on demand. */
-export const POOL_PTR: usize = 0x400000;
+export const POOL_PTR: usize = 0x600000;
 /** Pages the module needs before the heap (the build's initial memory covers them). */
-export const FIXED_PAGES: i32 = 64;
+export const FIXED_PAGES: i32 = 96;
 
 // Error codes (`errorCode()`); `errorArg()` carries the detail named after each.
 /** A walk met a terminal node above the gindex it needed (arg: the gindex). */

@@ -35,6 +35,8 @@ const ZERO_LEVELS: u32 = 65;
 const FIRST_FREE: u32 = 1 + ZERO_LEVELS;
 /** Sort records for packing: key u64, depth u32, log index u32. */
 const SORT_PTR: usize = LOG_PTR + <usize>LOG_MAX * LOG_REC;
+/** The record being inserted. */
+const SORT_TMP: usize = memory.data(16, 16);
 const LOG_READ: u32 = 1;
 const LOG_WRITE: u32 = 2;
 
@@ -332,15 +334,16 @@ export function packTree(dst: usize): usize {
     store<u32>(s, <u32>depthOf(g), 8);
     store<u32>(s, i, 12);
   }
-  // Insertion sort: a step logs at most a few hundred accesses, mostly already in order.
+  // Insertion sort: a step logs a few hundred accesses, mostly already in order (a long copy
+  // logs thousands, in order).
   for (let i: u32 = 1; i < count; i++) {
     const k0 = load<u64>(sortRec(i));
     const k1 = load<u64>(sortRec(i), 8);
     let j = i;
     while (j > 0) {
-      store<u64>(SORT_PTR + 0x40000, k0);
-      store<u64>(SORT_PTR + 0x40000, k1, 8);
-      if (!sortLess(SORT_PTR + 0x40000, sortRec(j - 1))) break;
+      store<u64>(SORT_TMP, k0);
+      store<u64>(SORT_TMP, k1, 8);
+      if (!sortLess(SORT_TMP, sortRec(j - 1))) break;
       store<u64>(sortRec(j), load<u64>(sortRec(j - 1)));
       store<u64>(sortRec(j), load<u64>(sortRec(j - 1), 8), 8);
       j--;
