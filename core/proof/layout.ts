@@ -86,6 +86,10 @@ export const G = {
   // ReceiptAccumulator
   receiptsCount: 432n,
   receiptsRoot: 435n,
+  transactionsRoot: 440n,
+  blockHash: 441n,
+  messagePasserRoot: 442n,
+  outputRoot: 443n,
   // Walk
   walkMode: 496n,
   walkRoot: 497n,

@@ -20,6 +20,8 @@ export interface BlockResult {
   gasUsed: bigint;
   receiptsRoot: Uint8Array;
   logsBloom: Uint8Array;
+  blockHash: Uint8Array;
+  outputRoot: Uint8Array;
 }
 
 /** A decoded proof. */
@@ -61,6 +63,8 @@ export function encodeProof(p: Proof, version: 1 | 2 = PROOF_VERSION): string {
           gasUsed: p.result.gasUsed.toString(),
           receiptsRoot: toHex(p.result.receiptsRoot),
           logsBloom: toHex(p.result.logsBloom),
+          blockHash: toHex(p.result.blockHash),
+          outputRoot: toHex(p.result.outputRoot),
         }
       : {
           status: p.result.status,
@@ -205,7 +209,7 @@ export function decodeProof(text: string): Proof {
   if (j.mode === "block") {
     if (!decimal(r.gasUsed))
       throw new ProofFormatError(
-        "result: expected {worldRoot: hex, gasUsed: decimal string, receiptsRoot: hex, logsBloom: hex}",
+        "result: expected {worldRoot, gasUsed: decimal string, receiptsRoot, logsBloom, blockHash, outputRoot}",
       );
     return {
       mode: "block",
@@ -218,6 +222,8 @@ export function decodeProof(text: string): Proof {
         gasUsed: BigInt(r.gasUsed),
         receiptsRoot: hexBytes(r.receiptsRoot, "result.receiptsRoot", 32),
         logsBloom: hexBytes(r.logsBloom, "result.logsBloom", 256),
+        blockHash: hexBytes(r.blockHash, "result.blockHash", 32),
+        outputRoot: hexBytes(r.outputRoot, "result.outputRoot", 32),
       },
     };
   }

@@ -88,6 +88,10 @@ export interface TxsTrace {
   worldRoot: Uint8Array;
   /** The receipts root `BlockEnd` computed. */
   receiptsRoot: Uint8Array;
+  /** The transactions root, the block hash and the output root v0 `BlockEnd` computed. */
+  transactionsRoot: Uint8Array;
+  blockHash: Uint8Array;
+  outputRoot: Uint8Array;
   /** The block's logs bloom (256 bytes). */
   logsBloom: Uint8Array;
   /**
@@ -209,6 +213,9 @@ function* traceTxs(
     blockGasUsed: m.getU64(G.blockGasUsed),
     worldRoot: m.getLeaf(G.worldRoot),
     receiptsRoot: m.getLeaf(G.receiptsRoot),
+    transactionsRoot: m.getLeaf(G.transactionsRoot),
+    blockHash: m.getLeaf(G.blockHash),
+    outputRoot: m.getLeaf(G.outputRoot),
     logsBloom: new Uint8Array(
       Array.from({ length: 8 }, (_, j) => [...m.getLeaf(gBlockBloom(BigInt(j)))]).flat(),
     ),

@@ -136,6 +136,7 @@ async function block(
     gasUsed: trace.blockGasUsed,
     receiptsRoot: toHex(trace.receiptsRoot),
     logsBloom: toHex(trace.logsBloom),
+    blockHash: toHex(trace.blockHash),
     restarted: trace.restartedAt,
   }).toEqual({
     block: n,
@@ -143,8 +144,21 @@ async function block(
     gasUsed: BigInt(p.gasUsed),
     receiptsRoot: p.receiptsRoot,
     logsBloom: p.logsBloom,
+    blockHash: p.blockHash,
     restarted: undefined,
   });
+  // The output root v0 over the engine's own account proof of the message passer.
+  const proof = await e.call<{ storageHash: string }>(
+    "eth_getProof",
+    "0x4200000000000000000000000000000000000016",
+    [],
+    p.blockNumber,
+  );
+  const out = new Uint8Array(128);
+  out.set(fromHex(p.stateRoot), 32);
+  out.set(fromHex(proof.storageHash), 64);
+  out.set(fromHex(p.blockHash), 96);
+  expect(toHex(trace.outputRoot)).toBe(toHex(keccak256(out)));
   const receipts = await e.call<Payload[]>("eth_getBlockReceipts", p.blockNumber);
   let sizes = "";
   if (file) {
@@ -157,6 +171,8 @@ async function block(
         gasUsed: trace.blockGasUsed,
         receiptsRoot: trace.receiptsRoot,
         logsBloom: trace.logsBloom,
+        blockHash: trace.blockHash,
+        outputRoot: trace.outputRoot,
       },
     };
     const v2 = encodeProof(proof);

@@ -8,7 +8,7 @@
  *   ... [--no-witness]   roots only (no witnesses: the file cannot be verified)
  *
  * Whole blocks run in block mode from BlockStart through BlockEnd and are checked against the
- * engine's state root, gas used, receipts root and logs bloom.
+ * engine's block: state root, gas used, receipts root, logs bloom and the block hash.
  * Exit 0 on success, 1 when the
  * machine refuses a step (unsupported opcode or phase), 2 on a usage or input error.
  */
@@ -64,6 +64,8 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
           gasUsed: trace.blockGasUsed,
           receiptsRoot: trace.receiptsRoot,
           logsBloom: trace.logsBloom,
+          blockHash: trace.blockHash,
+          outputRoot: trace.outputRoot,
         },
       }),
     );
@@ -72,12 +74,14 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
       gasUsed: BigInt(b.block.gasUsed as string).toString(),
       receiptsRoot: (b.block.receiptsRoot as string).toLowerCase(),
       logsBloom: (b.block.logsBloom as string).toLowerCase(),
+      blockHash: (b.block.hash as string).toLowerCase(),
     };
     const got = {
       stateRoot: toHex(trace.worldRoot),
       gasUsed: trace.blockGasUsed.toString(),
       receiptsRoot: toHex(trace.receiptsRoot),
       logsBloom: toHex(trace.logsBloom),
+      blockHash: toHex(trace.blockHash),
     };
     const differs = (Object.keys(want) as (keyof typeof want)[]).filter((k) => want[k] !== got[k]);
     const agrees = differs.length === 0;
@@ -92,6 +96,8 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
         stateRoot: got.stateRoot,
         gasUsed: got.gasUsed,
         receiptsRoot: got.receiptsRoot,
+        blockHash: got.blockHash,
+        outputRoot: toHex(trace.outputRoot),
         engineAgrees: agrees,
         ms,
       }),

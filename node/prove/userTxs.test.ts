@@ -15,7 +15,7 @@ import { describe, expect, test } from "bun:test";
 import { createTx } from "@ethereumjs/tx";
 import { Address, createAccount, privateToAddress } from "@ethereumjs/util";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { toHex } from "../../core/bytes.ts";
+import { fromHex, toHex } from "../../core/bytes.ts";
 import { nextBaseFee } from "../../core/engine/baseFee.ts";
 import { type DepositTx, encodeDeposit } from "../../core/engine/depositTx.ts";
 import { InvalidBlockError } from "../../core/engine/errors.ts";
@@ -244,6 +244,20 @@ const ENV: BlockEnv = {
   extraData: new Uint8Array(0),
 };
 
+/** Output root v0 of the engine's block: keccak(0 ‖ stateRoot ‖ the message passer's storage root ‖ hash). */
+async function outputRootOf(w: World, block: ExecutedBlock): Promise<Uint8Array> {
+  await w.sm.setStateRoot(block.header.stateRoot);
+  const mp = await w.sm.getAccount(new Address(PREDEPLOYS.L2ToL1MessagePasser));
+  const buf = new Uint8Array(128);
+  buf.set(block.header.stateRoot, 32);
+  buf.set(
+    mp?.storageRoot ?? fromHex("0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421"),
+    64,
+  );
+  buf.set(block.hash, 96);
+  return keccak256(buf);
+}
+
 /** Runs `txs` on the machine (block mode) and on the engine; they must agree. */
 async function compare(w: World, txs: Uint8Array[], env: BlockEnv = ENV): Promise<TxsTrace> {
   const h = w.parent.header;
@@ -301,11 +315,17 @@ async function compare(w: World, txs: Uint8Array[], env: BlockEnv = ENV): Promis
     gasUsed: trace.blockGasUsed,
     receiptsRoot: toHex(trace.receiptsRoot),
     logsBloom: toHex(trace.logsBloom),
+    transactionsRoot: toHex(trace.transactionsRoot),
+    blockHash: toHex(trace.blockHash),
+    outputRoot: toHex(trace.outputRoot),
   }).toEqual({
     root: toHex(block.header.stateRoot),
     gasUsed: block.header.gasUsed,
     receiptsRoot: toHex(block.header.receiptsRoot),
     logsBloom: toHex(block.header.logsBloom),
+    transactionsRoot: toHex(block.header.transactionsRoot),
+    blockHash: toHex(block.hash),
+    outputRoot: toHex(await outputRootOf(w, block)),
   });
   return trace;
 }

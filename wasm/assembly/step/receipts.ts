@@ -13,16 +13,28 @@ import { keccak256, keccakAbsorb, keccakFinal } from "../lib/keccak";
 import { readRun } from "./bytesio";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
 import { gLog, gLogData } from "./logs";
+import { startWalk, WALK_GET, walkValue } from "./mpt";
 import { EMPTY_ROOT } from "./mptNode";
+import { entryData, entryLen, fetchPreimage, KIND_TX } from "./preimages";
 import {
   fOp,
+  G_BASEFEE,
   G_BLOCK_GAS_USED,
+  G_COINBASE,
+  G_GASLIMIT,
   G_LOGS_COUNT,
+  G_NUMBER,
   G_PHASE,
+  G_PREVRANDAO,
+  G_RC_BLOCK_HASH,
   G_RC_COUNT,
   G_RC_GROUPS_LEN,
+  G_RC_MP_ROOT,
+  G_RC_OUTPUT_ROOT,
   G_RC_ROOT,
   G_RC_STACK_LEN,
+  G_RC_TX_ROOT,
+  G_TIMESTAMP,
   G_TX_INDEX,
   G_TX_IS_DEPOSIT,
   G_TX_LOG_START,
@@ -30,7 +42,9 @@ import {
   G_TX_STAGE,
   G_TX_STATUS,
   G_TX_TYPE,
+  G_WORLD_ROOT,
   gBlockBloom,
+  gInTxHash,
   gRcGroup,
   gRcStack,
   gReceipt,
@@ -49,11 +63,13 @@ import {
   R_LOG_START,
   R_LOGS_LEN,
   R_STATUS,
+  R_TX_INDEX,
   R_TYPE,
   rdU64,
   wrU64,
 } from "./state";
 import { read, write, writeZero } from "./tree";
+import { accountStorageRoot, addressKey, decodeAccount } from "./world";
 
 const W: usize = SCRATCH + 0x5000;
 const H: usize = SCRATCH + 0x5020;
@@ -67,6 +83,22 @@ const NODE: usize = SCRATCH + 0x5880; // a branch node's encoding, ≤ 532 bytes
 const SPONGE: usize = SCRATCH + 0x5aa0; // 224 bytes
 const CUR: usize = SCRATCH + 0x5b80; // the current key's nibbles
 const SUC: usize = SCRATCH + 0x5b90; // the next key's nibbles
+const TXH: usize = SCRATCH + 0x5ba0;
+const ROOT: usize = SCRATCH + 0x5bc0;
+const MP_ROOT: usize = SCRATCH + 0x5be0;
+
+/** The L2ToL1MessagePasser predeploy (its storage root goes into the output root). */
+const MESSAGE_PASSER: usize = memory.data<u8>([
+  0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16,
+]);
+/** keccak(rlp([])): every block's ommers hash. */
+const OMMERS_HASH: usize = memory.data<u8>([
+  0x1d, 0xcc, 0x4d, 0xe8, 0xde, 0xc7, 0x5d, 0x7a, 0xab, 0x85, 0xb5, 0x67, 0xb6, 0xcc, 0xd4, 0x1a, 0xd3, 0x12,
+  0x45, 0x1b, 0x94, 0x8a, 0x74, 0x13, 0xf0, 0xa1, 0x42, 0xfd, 0x40, 0xd4, 0x93, 0x47,
+]);
+// BlockInputs (§7).
+const IN_PARENT_HASH: u64 = 288;
+const IN_BEACON_ROOT: u64 = 295;
 
 /** Most bytes of a leaf's encoding absorbed by a step that does not finish it: 7 rate blocks. */
 const PIECE: u64 = 952;
@@ -187,7 +219,8 @@ export function receiptStart(): void {
   wrU64(gReceipt(i, R_IS_DEPOSIT), deposit ? 1 : 0);
   wrU64(gReceipt(i, R_LOGS_LEN), 0);
   writeZero(gReceipt(i, 8), 3);
-  for (let k: u64 = 9; k < 16; k++) wrU64(gReceipt(i, k), 0);
+  wrU64(gReceipt(i, R_TX_INDEX), rdU64(G_TX_INDEX));
+  for (let k: u64 = 10; k < 16; k++) wrU64(gReceipt(i, k), 0);
   if (start < end) {
     wrU64(fOp(0, O_CURSOR), start);
     wrU64(G_TX_STAGE, 60);
@@ -305,6 +338,23 @@ function leafLayout(p: u64, n: u64): void {
   const precedingLen: u64 = gl > 0 ? gl - 1 : 0;
   const len = max<u64>(precedingLen, commonPrefix(SUC, sucLen, CUR, curLen));
   shortFrom = len + (sucLen > 0 || gl > 0 ? 1 : 0);
+  const pathLen = <u64>putPath(W, CUR, shortFrom, curLen, true);
+  if (txPass) {
+    // The transactions trie: the leaf is rlp([hp(short key), the transaction's bytes]).
+    memory.copy(TXH, read(gInTxHash(rdU64(gReceipt(ri, R_TX_INDEX)))), 32);
+    const e = fetchPreimage(TXH, KIND_TX);
+    txPtr = entryData(e);
+    logsLen = <u64>entryLen(e);
+    sufLen = 0;
+    const lp = pathLen + hdrLen(logsLen) + logsLen;
+    let q = PRE + putHdr(PRE, lp, 0xc0);
+    memory.copy(q, W, <usize>pathLen);
+    q += <usize>pathLen;
+    q += putHdr(q, logsLen, 0x80);
+    preLen = <u64>(q - PRE);
+    store<usize>(W, 0);
+    return;
+  }
   // The leaf: rlp([hp(short key), E]), E = [type] ‖ rlp([status, cumulativeGas, bloom, logs, (nonce, 1)]).
   const deposit = rdU64(gReceipt(ri, R_IS_DEPOSIT)) !== 0;
   logsLen = rdU64(gReceipt(ri, R_LOGS_LEN));
@@ -313,7 +363,6 @@ function leafLayout(p: u64, n: u64): void {
   const rp: u64 = 1 + uintLen(cum) + 259 + hdrLen(logsLen) + logsLen + sufLen;
   const type = rdU64(gReceipt(ri, R_TYPE));
   const e: u64 = (type !== 0 ? 1 : 0) + hdrLen(rp) + rp;
-  const pathLen = <u64>putPath(W, CUR, shortFrom, curLen, true);
   const lp = pathLen + hdrLen(e) + e;
   // The prefix: everything before the logs' encodings.
   let q = PRE + putHdr(PRE, lp, 0xc0);
@@ -346,12 +395,19 @@ function emit(from: u64, len: u64): void {
   let pos = from;
   const end = from + len;
   if (pos < preLen) {
-    for (let k: u64 = 0; k < 8; k++) memory.copy(bloomAt + <usize>(k << 5), read(gReceiptBloom(ri, k)), 32);
+    if (bloomAt !== 0) {
+      for (let k: u64 = 0; k < 8; k++) memory.copy(bloomAt + <usize>(k << 5), read(gReceiptBloom(ri, k)), 32);
+    }
     const take = min<u64>(preLen, end) - pos;
     memory.copy(out, PRE + <usize>pos, <usize>take);
     out += <usize>take;
     pos += take;
     wrLogPos(rdU64(gReceipt(ri, R_LOG_START)), 0);
+  }
+  if (txPass && pos < end) {
+    // The transaction's bytes.
+    memory.copy(out, txPtr + <usize>(pos - preLen), <usize>(end - pos));
+    return;
   }
   if (pos < end && pos < preLen + logsLen) {
     let j = logIdx;
@@ -389,6 +445,9 @@ function emit(from: u64, len: u64): void {
 
 let logIdx: u64 = 0;
 let logOff: u64 = 0;
+/** The transactions trie's pass (`BlockEnd` stage 3), and the transaction's bytes. */
+let txPass = false;
+let txPtr: usize = 0;
 
 function wrLogPos(j: u64, off: u64): void {
   logIdx = j;
@@ -408,20 +467,45 @@ function storeSponge(): void {
 export function blockEndStep(): void {
   const n = rdU64(G_RC_COUNT);
   const stage = rdU64(G_TX_STAGE);
-  if (stage === 0) {
-    if (n === 0) {
-      write(G_RC_ROOT, EMPTY_ROOT);
-      wrU64(G_PHASE, PHASE_DONE);
+  switch (<i32>stage) {
+    case 0:
+    case 2:
+      // The receipts trie (stage 1), then the transactions trie (stage 3), over the same keys.
+      if (n === 0) {
+        write(G_RC_ROOT, EMPTY_ROOT);
+        write(G_RC_TX_ROOT, EMPTY_ROOT);
+        messagePasser();
+        return;
+      }
+      wrU64(G_RC_GROUPS_LEN, 0);
+      wrU64(G_RC_STACK_LEN, 0);
+      wrU64(G_POS, 0);
+      wrU64(G_CUR, 0);
+      wrU64(G_TX_STAGE, stage + 1);
       return;
-    }
-    wrU64(G_RC_GROUPS_LEN, 0);
-    wrU64(G_RC_STACK_LEN, 0);
-    wrU64(G_POS, 0);
-    wrU64(G_CUR, 0);
-    wrU64(G_TX_STAGE, 1);
-    return;
+    case 1:
+    case 3:
+      txPass = stage === 3;
+      if (leafStep(n)) {
+        if (txPass) {
+          write(G_RC_TX_ROOT, read(gRcStack(0)));
+          messagePasser();
+        } else {
+          write(G_RC_ROOT, read(gRcStack(0)));
+          wrU64(G_TX_STAGE, 2);
+        }
+      }
+      return;
+    case 4:
+      blockOutput();
+      return;
+    default:
+      fail(ERR_BAD_STATE, G_TX_STAGE);
   }
-  if (stage !== 1) fail(ERR_BAD_STATE, G_TX_STAGE);
+}
+
+/** One piece of the leaf at position `op.t0`; true when the last leaf is folded in. */
+function leafStep(n: u64): bool {
   const p = rdU64(G_POS);
   const cursor = rdU64(G_CUR);
   leafLayout(p, n);
@@ -438,7 +522,7 @@ export function blockEndStep(): void {
     wrU64(G_CUR, cursor + PIECE);
     wrU64(G_LOG_IDX, logIdx);
     wrU64(G_LOG_OFF, logOff);
-    return;
+    return false;
   }
   emit(cursor, rest);
   if (cursor === 0) keccak256(BUF, <usize>rest, H);
@@ -454,12 +538,94 @@ export function blockEndStep(): void {
   wrU64(G_LOG_OFF, 0);
   if (p + 1 < n) {
     wrU64(G_POS, p + 1);
-    return;
+    return false;
   }
-  write(G_RC_ROOT, read(gRcStack(0)));
   wrU64(G_POS, 0);
+  return true;
+}
+
+/** The L2ToL1MessagePasser's account, for its storage root (stage 4). */
+function messagePasser(): void {
+  memory.copy(ROOT, read(G_WORLD_ROOT), 32);
+  startWalk(WALK_GET, ROOT, addressKey(MESSAGE_PASSER), 0, 0);
+  wrU64(G_TX_STAGE, 4);
+}
+
+/**
+ * Stage 4: the block's header and hash, and the output root v0 `keccak(0 ‖ stateRoot ‖
+ * messagePasserStorageRoot ‖ blockHash)`; then `Done`.
+ */
+function blockOutput(): void {
+  const v = walkValue(NODE);
+  decodeAccount(NODE, v);
+  memory.copy(MP_ROOT, accountStorageRoot(), 32);
+  // The header: rlp([parentHash, ommersHash, coinbase, stateRoot, transactionsRoot, receiptsRoot,
+  // logsBloom, difficulty, number, gasLimit, gasUsed, timestamp, extraData, mixHash, nonce,
+  // baseFee, withdrawalsRoot, blobGasUsed, excessBlobGas, parentBeaconRoot]).
+  let q = NODE + 8;
+  q = putWord(q, read(IN_PARENT_HASH));
+  q = putWord(q, OMMERS_HASH);
+  store<u8>(q++, 0x94);
+  memory.copy(q, read(G_COINBASE) + 12, 20);
+  q += 20;
+  q = putWord(q, read(G_WORLD_ROOT));
+  q = putWord(q, read(G_RC_TX_ROOT));
+  q = putWord(q, read(G_RC_ROOT));
+  store<u8>(q++, 0xb9);
+  store<u8>(q++, 0x01);
+  store<u8>(q++, 0x00);
+  for (let k: u64 = 0; k < 8; k++) memory.copy(q + <usize>(k << 5), read(gBlockBloom(k)), 32);
+  q += 256;
+  store<u8>(q++, 0x80); // difficulty 0
+  q += putUint(q, rdU64(G_NUMBER));
+  q += putUint(q, rdU64(G_GASLIMIT));
+  q += putUint(q, rdU64(G_BLOCK_GAS_USED));
+  q += putUint(q, rdU64(G_TIMESTAMP));
+  store<u8>(q++, 0x80); // extraData: empty in Ore's blocks
+  q = putWord(q, read(G_PREVRANDAO));
+  store<u8>(q++, 0x88); // nonce: 8 zero bytes
+  memory.fill(q, 0, 8);
+  q += 8;
+  q += putBigUint(q, read(G_BASEFEE));
+  q = putWord(q, EMPTY_ROOT);
+  store<u8>(q++, 0x80); // blobGasUsed 0
+  store<u8>(q++, 0x80); // excessBlobGas 0
+  q = putWord(q, read(IN_BEACON_ROOT));
+  const payload = <u64>(q - NODE - 8);
+  const start = NODE + 8 - <usize>hdrLen(payload);
+  putHdr(start, payload, 0xc0);
+  keccak256(start, q - start, H);
+  write(G_RC_BLOCK_HASH, H);
+  write(G_RC_MP_ROOT, MP_ROOT);
+  memory.fill(NODE, 0, 32);
+  memory.copy(NODE + 32, read(G_WORLD_ROOT), 32);
+  memory.copy(NODE + 64, MP_ROOT, 32);
+  memory.copy(NODE + 96, H, 32);
+  keccak256(NODE, 128, W);
+  write(G_RC_OUTPUT_ROOT, W);
   wrU64(G_TX_STAGE, 0);
   wrU64(G_PHASE, PHASE_DONE);
+}
+
+/** `rlp(word)` of 32 bytes (a string of 32). */
+function putWord(q: usize, w: usize): usize {
+  store<u8>(q, 0xa0);
+  memory.copy(q + 1, w, 32);
+  return q + 33;
+}
+
+/** `rlp` of the big-endian word at `w` as an integer (no leading zeros); returns its length. */
+function putBigUint(q: usize, w: usize): usize {
+  let i: usize = 0;
+  while (i < 32 && load<u8>(w + i) === 0) i++;
+  const n = 32 - i;
+  if (n === 1 && load<u8>(w + 31) < 0x80) {
+    store<u8>(q, load<u8>(w + 31));
+    return 1;
+  }
+  store<u8>(q, <u8>(0x80 + n));
+  memory.copy(q + 1, w + i, n);
+  return n + 1;
 }
 
 // ---- the builder (reth's HashBuilder `update`, every node reference a hash) ----

@@ -109,6 +109,11 @@ export function gRcStack(k: u64): u64 {
   return ((<u64>438) << 7) | k;
 }
 export const G_RC_STACK_LEN: u64 = 439;
+/** `BlockEnd`'s other results: the transactions root, the block hash, the message passer's storage root, the output root. */
+export const G_RC_TX_ROOT: u64 = 440;
+export const G_RC_BLOCK_HASH: u64 = 441;
+export const G_RC_MP_ROOT: u64 = 442;
+export const G_RC_OUTPUT_ROOT: u64 = 443;
 // Receipt fields.
 export const R_TYPE: u64 = 0;
 export const R_STATUS: u64 = 1;
@@ -118,6 +123,7 @@ export const R_LOG_END: u64 = 4;
 export const R_DEPOSIT_NONCE: u64 = 5;
 export const R_IS_DEPOSIT: u64 = 6;
 export const R_LOGS_LEN: u64 = 7;
+export const R_TX_INDEX: u64 = 9;
 
 // Walk (field k at 496 + k): the MPT walker's state (§5.1)
 export const G_WALK_MODE: u64 = 496;
