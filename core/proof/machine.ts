@@ -33,6 +33,8 @@ const ERR = {
   badNode: 11,
   unsupportedPrecompile: 12,
   precompileTooLarge: 13,
+  unsupportedTx: 14,
+  emptyAccount: 15,
 } as const;
 
 let defaultPrecompiles: PrecompileHost | undefined;
@@ -287,6 +289,16 @@ export class StepMachine {
       case ERR.precompileTooLarge:
         return new UnsupportedStepError(
           `precompile input or output of ${arg} bytes is over the machine's one-step limit 262144${at}`,
+          { details, cause },
+        );
+      case ERR.unsupportedTx:
+        return new UnsupportedStepError(
+          `unsupported transaction: ${arg === 0x100n ? "a malformed deposit" : arg === 0x200n ? "a deposit over the block's remaining gas" : `type ${arg}`}${at}`,
+          { details, cause },
+        );
+      case ERR.emptyAccount:
+        return new UnsupportedStepError(
+          `unsupported state: an empty account (EIP-161), which the machine does not model${at}`,
           { details, cause },
         );
       case ERR.badState:

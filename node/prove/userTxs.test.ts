@@ -548,6 +548,18 @@ describe("user transactions in the step machine vs Ore's engine", () => {
     expect(t.outcomes.length).toBe(301);
   }, 120_000);
 
+  test("an empty account in the state (EIP-161) is refused by name, not proved wrong", async () => {
+    const EMPTY = addr(0xee);
+    const w = await world([], undefined, async (sm) =>
+      sm.putAccount(new Address(EMPTY), createAccount({ nonce: 0n, balance: 0n })),
+    );
+    // The engine's state manager may drop an empty account; only a state that holds one matters.
+    if ((await w.sm.getAccount(new Address(EMPTY))) === undefined) return;
+    await expect(compare(w, [sign({ nonce: 3n, to: EMPTY })])).rejects.toThrow(
+      /unsupported state: an empty account/,
+    );
+  }, 60_000);
+
   test("a sender with code is refused (EIP-3607)", async () => {
     const w = await world([], undefined, async (sm) => sm.putCode(new Address(CAROL), hex("00")));
     const t = await compare(w, [sign({ key: KEYS[2], nonce: 0n, to: BOB })]);

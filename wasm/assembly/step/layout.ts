@@ -68,6 +68,8 @@ export const ERR_UNSUPPORTED_PRECOMPILE: i32 = 12;
 export const ERR_PRECOMPILE_TOO_LARGE: i32 = 13;
 /** A transaction the machine cannot load (arg: its type byte; 0x100: malformed). */
 export const ERR_UNSUPPORTED_TX: i32 = 14;
+/** The state holds an empty account (EIP-161: nonce 0, balance 0, no code), which the machine does not model (arg: 0). */
+export const ERR_EMPTY_ACCOUNT: i32 = 15;
 
 let errCode: i32 = 0;
 let errArg: u64 = 0;

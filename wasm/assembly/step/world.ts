@@ -26,7 +26,7 @@ import {
   useGas,
   ZERO,
 } from "./exec";
-import { ERR_BAD_NODE, ERR_BAD_STATE, fail, SCRATCH } from "./layout";
+import { ERR_BAD_NODE, ERR_BAD_STATE, ERR_EMPTY_ACCOUNT, fail, SCRATCH } from "./layout";
 import {
   isPrecompileAddress,
   markFound,
@@ -233,6 +233,9 @@ export function decodeAccount(v: usize, len: usize): void {
   if (p + 66 !== end || load<u8>(p) !== 0xa0 || load<u8>(p + 33) !== 0xa0) fail(ERR_BAD_NODE, 0);
   memory.copy(A_ROOT, p + 1, 32);
   memory.copy(A_CODE, p + 34, 32);
+  // No account in Ore's state is empty (EIP-161): the engine deletes one it touches, and the
+  // machine would not (docs/fault-proof.md §3.3). Meeting one is refused by name.
+  if (aNonce === 0 && isZero32(A_BALANCE) && eq32(A_CODE, EMPTY_CODE_HASH)) fail(ERR_EMPTY_ACCOUNT, 0);
 }
 
 /** Encodes the current account into `dst` (≤ 128 bytes); returns the length (0: delete). */
