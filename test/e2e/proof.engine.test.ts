@@ -4,14 +4,20 @@
  * transaction's top frame from the engine's JSON-RPC, fetches the parent state's trie nodes and
  * code lazily with `debug_dbGet`, runs it (storage reads and writes, logs, a nested call), and
  * must agree with the engine's receipt (status and gas used, refunds capped); `bun run verify`
- * then accepts the proof file.
+ * then accepts the proof file. Block mode proves whole blocks, and every block from the first to
+ * the head (one holding an L1 deposit) must end at the engine's block (state root, gas, receipts
+ * root, bloom, hash) and at the rollup node's output root.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Hex } from "viem";
-import { devnetClients, startTestDevnet, type TestDevnet } from "../helpers/devnet.ts";
+import { type Hex, parseEther } from "viem";
+import { getL2TransactionHashes } from "viem/op-stack";
+import { toHex } from "../../core/bytes.ts";
+import { generateBlockAsync } from "../../core/proof/txs.ts";
+import { engineBlock } from "../../node/prove/engineBlock.ts";
+import { devnetClients, rpc, startTestDevnet, type TestDevnet } from "../helpers/devnet.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
@@ -168,4 +174,49 @@ describe("prove --engine against a live engine", () => {
       throw e;
     }
   }, 120_000);
+
+  test("every block from the first to the head, one with an L1 deposit, ends at the engine's block and the rollup node's output root", async () => {
+    try {
+      const c = devnetClients(t.devnet, 1);
+      const hash = await c.l1Wallet.depositTransaction({
+        request: { gas: 100_000n, mint: parseEther("1"), to: "0x000000000000000000000000000000000000dEaD" },
+        targetChain: c.l2,
+      });
+      const l1Receipt = await c.l1Public.waitForTransactionReceipt({ hash });
+      const [l2Hash] = getL2TransactionHashes(l1Receipt);
+      const r = await c.l2Public.waitForTransactionReceipt({ hash: l2Hash!, timeout: 60_000 });
+      const head = await c.l2Public.getBlockNumber();
+      let steps = 0;
+      for (let n = 1n; n <= head; n++) {
+        const b = await engineBlock(t.devnet.info.l2.rpcUrl, n);
+        const trace = await generateBlockAsync(b.req, b.fetch, { verify: true });
+        const out = await rpc<{ outputRoot: Hex }>(t.devnet.info.rollupRpcUrl, "optimism_outputAtBlock", [
+          `0x${n.toString(16)}`,
+        ]);
+        expect({
+          n,
+          stateRoot: toHex(trace.worldRoot),
+          receiptsRoot: toHex(trace.receiptsRoot),
+          logsBloom: toHex(trace.logsBloom),
+          gasUsed: trace.blockGasUsed,
+          hash: toHex(trace.blockHash),
+          outputRoot: toHex(trace.outputRoot),
+        }).toEqual({
+          n,
+          stateRoot: b.block.stateRoot as Hex,
+          receiptsRoot: b.block.receiptsRoot as Hex,
+          logsBloom: b.block.logsBloom as Hex,
+          gasUsed: BigInt(b.block.gasUsed as string),
+          hash: b.block.hash as Hex,
+          outputRoot: out.outputRoot,
+        });
+        steps += trace.roots.length - 1;
+      }
+      console.log(`blocks 1..${head} (the deposit in block ${r.blockNumber}): ${steps} steps, all agree`);
+      expect(r.blockNumber).toBeLessThanOrEqual(head);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  }, 180_000);
 });
