@@ -48,9 +48,9 @@ function callPrecompile(
 
 let kzgOpts: MachineOptions | undefined;
 
-async function run(code: Uint8Array) {
+async function run(code: Uint8Array, calldata?: Uint8Array, gas = 2_000_000n) {
   kzgOpts ??= { kzg: await loadKZG() };
-  const req = context({ code, gas: 2_000_000n }, 4);
+  const req = context({ code, gas, calldata }, 4);
   const precompiles = Array.from({ length: 10 }, (_, i) => {
     const a = new Uint8Array(20);
     a[19] = i + 1;
@@ -163,7 +163,7 @@ describe("precompiles vs @ethereumjs/evm", () => {
   }, 30_000);
 
   test(
-    `long inputs: ${SOAK ? "262,144" : "65,536"} bytes in and out agree; past 262,144 the call is refused by name`,
+    `one step: ${SOAK ? "262,144" : "65,536"} bytes in and out agree; a pairing over 262,144 bytes fails`,
     async () => {
       // STATICCALL(gas, id, 0, len, 0x40000, len) over zero memory; RETURNDATASIZE; MLOAD(0x40000).
       const code = (id: number, len: number) =>
@@ -171,10 +171,83 @@ describe("precompiles vs @ethereumjs/evm", () => {
       const len = SOAK ? 262_144 : 65_536;
       await run(code(4, len));
       await run(code(2, len));
-      const req = context({ code: code(4, 262_145), gas: 2_000_000n }, 4);
-      expect(() => runMachine(req)).toThrow(/262145 bytes is over the machine's one-step limit 262144/);
+      // A pairing over the limit cannot be paid for in a block: the call fails.
+      await run(code(8, 262_272), undefined, 29_000_000n);
     },
     SOAK ? 600_000 : 60_000,
+  );
+
+  test(
+    "inputs over the one-step limit: sha256, ripemd160, identity in pieces; too little gas fails",
+    async () => {
+      // CALLDATACOPY the calldata to memory 0; STATICCALL(gas, id, 0, size, outOff, outLen); RETURNDATASIZE; MLOAD(outOff).
+      const code = (id: number, outOff: number, outLen: number, gas?: number) =>
+        hex(
+          `365f5f37 ${push(outLen)} ${push(outOff)} 36 5f ${push(id)} ${gas === undefined ? "5a" : push(gas)} fa 3d ${push(outOff)} 51 00`,
+        );
+      const rand = seededRandom(11);
+      for (const len of [262_145, SOAK ? 1_000_003 : 300_000]) {
+        const data = new Uint8Array(len).map(() => Math.floor(rand() * 256));
+        const gas = len > 500_000 ? 30_000_000n : 6_000_000n;
+        await run(code(2, 0x50000, 32), data, gas);
+        await run(code(3, 0x50000, 32), data, gas);
+        await run(code(4, 0x50000, len), data, gas); // the whole output into a separate window
+        await run(code(4, 16, 40), data, gas); // a short window over the input itself
+        await run(code(4, 0x50000, 0), data, gas); // no window
+      }
+      const data = new Uint8Array(262_145).fill(7);
+      // Exactly the gas, and one short (sha256: 60 + 12 per word; identity: 15 + 3 per word).
+      const words = Math.ceil(data.length / 32);
+      await run(code(2, 0x50000, 32, 60 + 12 * words), data, 6_000_000n);
+      await run(code(2, 0x50000, 32, 60 + 12 * words - 1), data, 6_000_000n);
+      await run(code(4, 0x50000, 64, 15 + 3 * words - 1), data, 6_000_000n);
+    },
+    SOAK ? 600_000 : 120_000,
+  );
+
+  test(
+    "inputs over the one-step limit to the other precompiles: the used part, a failure, modexp's exponent in pieces",
+    async () => {
+      const code = (id: number, outLen = 64) =>
+        hex(`365f5f37 ${push(outLen)} 62050000 36 5f ${push(id)} 5a fa 3d 62050000 51 00`);
+      const long = (head: Uint8Array, len = 262_145) => {
+        const d = new Uint8Array(len).fill(0xab);
+        d.set(head);
+        return d;
+      };
+      const msg = keccak256(new TextEncoder().encode("long"));
+      const sig = signDigest(msg, keccak256(new TextEncoder().encode("key")));
+      const rec = hex(`${h(msg)}${word(27n + BigInt(sig[64]!))}${h(sig.subarray(0, 64))}`);
+      await run(code(1), long(rec), 6_000_000n); // ecrecover reads 128 bytes
+      await run(code(6), long(hex(`${word(1n)}${word(2n)}${word(1n)}${word(2n)}`)), 6_000_000n); // bn254 add: 128
+      await run(code(7), long(hex(`${word(1n)}${word(2n)}${word(3n)}`)), 6_000_000n); // bn254 mul: 96
+      await run(code(9), long(new Uint8Array(0)), 6_000_000n); // blake2f: not 213 bytes, fails
+      await run(code(10), long(new Uint8Array(0)), 6_000_000n); // point evaluation: not 192 bytes, fails
+      // modexp: a short used part runs; an empty modulus gives nothing; an unaffordable one fails.
+      await run(code(5), long(hex(`${word(1n)}${word(1n)}${word(1n)}03 05 07`)), 6_000_000n);
+      await run(code(5), long(hex(`${word(1n)}${word(300_000n)}${word(0n)}`), 300_200), 6_000_000n);
+      await run(code(5), long(hex(`${word(1n)}${word(1n << 40n)}${word(1n)}`)), 6_000_000n);
+      // modexp with an exponent over the limit runs in pieces (Blen, Mlen ≤ 32)...
+      const rand = seededRandom(5);
+      const rnd = (n: number) => new Uint8Array(n).map(() => Math.floor(rand() * 256));
+      // By default the exponent's leading 262,100 bytes are zero (its powers stay cheap to compute);
+      // the soak run takes a random one (2.1M bits: minutes).
+      const exp = SOAK ? rnd(262_200) : new Uint8Array([...new Uint8Array(262_100), ...rnd(100)]);
+      const modexpIn = (bl: number, ml: number) =>
+        new Uint8Array([
+          ...hex(`${word(BigInt(bl))}${word(BigInt(exp.length))}${word(BigInt(ml))}`),
+          ...rnd(bl),
+          ...exp,
+          ...rnd(ml),
+        ]);
+      await run(code(5), modexpIn(32, 32), 29_000_000n);
+      if (SOAK) await run(code(5), modexpIn(3, 20), 29_000_000n);
+      await run(code(5, 10), modexpIn(1, 1), 29_000_000n);
+      // ...and with a longer base or modulus it is refused by name.
+      const req = context({ code: code(5), gas: 29_000_000n, calldata: modexpIn(33, 1) }, 4);
+      expect(() => runMachine(req)).toThrow(/is over the machine's one-step limit 262144/);
+    },
+    SOAK ? 1_800_000 : 60_000,
   );
 
   test("CALL with value to a precompile (undone when it fails), DELEGATECALL, CALLCODE", async () => {

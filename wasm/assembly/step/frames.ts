@@ -38,6 +38,8 @@ import {
   walkValue,
 } from "./mpt";
 import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
+import { RIPEMD_IV, ripemdBlock } from "./ripemd160";
+import { sha256Block } from "./sha256";
 import { restoreSnapshot, writeSnapshot } from "./snapshot";
 import {
   DEPTH,
@@ -71,6 +73,7 @@ import {
   G_STAGE,
   G_VALUE,
   G_WORLD_ROOT,
+  gSponge,
   MAX_DEPTH,
   O_STAGE,
   O_T1,
@@ -79,7 +82,7 @@ import {
   wrU64,
 } from "./state";
 import { read, write, writeZero } from "./tree";
-import { addW, isZeroW, loadBE, ltW, subW, toU64Sat } from "./u256";
+import { addW, divModN, isZeroW, loadBE, ltW, mulWide, storeBE, subW, toU64Sat } from "./u256";
 import {
   accountBalance,
   accountCodeHash,
@@ -262,8 +265,20 @@ export function callStep(op: u32, stage: u64): void {
       loadCode();
       return;
     case 13:
+      if (longInput(op)) return;
+      precompileStep(op, stage);
+      return;
     case 14:
       precompileStep(op, stage);
+      return;
+    case 15:
+      streamPiece(op);
+      return;
+    case 16:
+      identityWindowPiece(op);
+      return;
+    case 17:
+      modexpPiece(op);
       return;
     default:
       fail(ERR_BAD_STATE, G_STAGE);
@@ -279,7 +294,7 @@ function runPrecompile(op: u32): i64 {
   const id = <u32>load<u8>(addr20(argBE(1), ADDR) + 19);
   const a = argsAt(op);
   const inOff = argU64(a);
-  const inLen = argU64(a + 1);
+  const inLen = usedInput(id, inOff, argU64(a + 1));
   if (inLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, inLen);
   readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff, inLen, PRE_IN);
   const gasLimit = rdU64(G_OP_T0);
@@ -333,6 +348,368 @@ function precompileStep(op: u32, stage: u64): void {
   const retLen = argU64(a + 3);
   if (retLen > 0) writeRun(fMemData(DEPTH), 20, retOff, PRE_OUT, min<u64>(n, retLen));
   addGas(child - preGasUsed);
+  wrU64(G_STAGE, 0);
+  memory.fill(W, 0, 32);
+  store<u8>(W, 1, 31);
+  finish(nIn(op), 1, W, 1);
+}
+
+// ---- inputs over the one-step limit: sha256, ripemd160, identity in pieces (§10) ----
+
+/** Bytes of the input (or output) one piece step reads and writes. */
+const STREAM_PIECE: u64 = 8192;
+// A piece and the hash state live in the precompile buffers (unused by these steps).
+const SBUF: usize = PRE_IN; // STREAM_PIECE + 128 bytes
+const SSTATE: usize = PRE_OUT; // 32 bytes
+/** SHA-256's initial chaining value, big-endian words. */
+const SHA256_IV: usize = memory.data<u8>([
+  0x6a, 0x09, 0xe6, 0x67, 0xbb, 0x67, 0xae, 0x85, 0x3c, 0x6e, 0xf3, 0x72, 0xa5, 0x4f, 0xf5, 0x3a, 0x51, 0x0e,
+  0x52, 0x7f, 0x9b, 0x05, 0x68, 0x8c, 0x1f, 0x83, 0xd9, 0xab, 0x5b, 0xe0, 0xcd, 0x19,
+]);
+
+function precompileId(): u32 {
+  return <u32>load<u8>(addr20(argBE(1), ADDR) + 19);
+}
+
+/** The gas of sha256 (2), ripemd160 (3) or identity (4) over `len` bytes. */
+function streamCost(id: u32, len: u64): u64 {
+  const words = (len + 31) / 32;
+  if (id === 2) return 60 + 12 * words;
+  if (id === 3) return 600 + 120 * words;
+  return 15 + 3 * words;
+}
+
+/** Saturating a + b. */
+function addSat(a: u64, b: u64): u64 {
+  const s = a + b;
+  return s < a ? u64.MAX_VALUE : s;
+}
+
+/** The 32-byte big-endian word at byte `off` of the caller's memory, saturated to u64. */
+function memWordU64(off: u64): u64 {
+  readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, off, 32, SSTATE);
+  loadBE(SSTATE, LA);
+  return toU64Sat(LA);
+}
+
+/**
+ * How many input bytes the precompile can read: all of them, except that ecrecover and bn254 add
+ * read 128, bn254 mul 96, and modexp `96 + Blen + Elen + Mlen` (the rest is ignored: an input over
+ * the one-step limit with a short used part runs in one step).
+ */
+function usedInput(id: u32, inOff: u64, inLen: u64): u64 {
+  if (inLen <= PRE_LIMIT) return inLen;
+  if (id === 1 || id === 6) return 128;
+  if (id === 7) return 96;
+  if (id === 5) {
+    const need = addSat(
+      addSat(addSat(96, memWordU64(inOff)), memWordU64(inOff + 32)),
+      memWordU64(inOff + 64),
+    );
+    return min<u64>(inLen, need);
+  }
+  return inLen;
+}
+
+function mulSat(a: u64, b: u64): u64 {
+  if (a !== 0 && b > u64.MAX_VALUE / a) return u64.MAX_VALUE;
+  return a * b;
+}
+
+/** EIP-2565's modexp gas for the input at `inOff` (saturated to u64). */
+function modexpGas(inOff: u64): u64 {
+  const b = memWordU64(inOff);
+  const e = memWordU64(inOff + 32);
+  const m = memWordU64(inOff + 64);
+  // The exponent's first min(Elen, 32) bytes.
+  let bits: u32 = 0;
+  if (b < (<u64>1) << 32 && e > 0) {
+    readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff + 96 + b, 32, SSTATE);
+    if (e < 32) {
+      memory.copy(SSTATE + 32 - <usize>e, SSTATE, <usize>e);
+      memory.fill(SSTATE, 0, 32 - <usize>e);
+    }
+    loadBE(SSTATE, LA);
+    for (let k: i32 = 3; k >= 0; k--) {
+      const limb = load<u64>(LA + ((<usize>k) << 3));
+      if (limb !== 0) {
+        bits = <u32>(k * 64) + 64 - <u32>clz<u64>(limb);
+        break;
+      }
+    }
+  }
+  let iters: u64 = bits > 0 ? <u64>(bits - 1) : 0;
+  if (e > 32) iters = addSat(mulSat(8, e - 32), iters);
+  const x = max<u64>(b, m);
+  const w = x / 8 + (x % 8 !== 0 ? 1 : 0);
+  const gas = mulSat(mulSat(w, w), max<u64>(iters, 1)) / 3;
+  return max<u64>(gas, 200);
+}
+
+/** The fixed input length of blake2f (213) and point evaluation (192); 0 for the others. */
+function fixedInput(id: u32): u64 {
+  return id === 9 ? 213 : id === 10 ? 192 : 0;
+}
+
+/**
+ * Stage 13 for an input over `PRE_LIMIT` (§10): blake2f and point evaluation of the wrong length,
+ * and a pairing the call cannot pay for, fail at once; sha256, ripemd160 and identity check their
+ * gas (too little fails the call as stage 13 does) and go on in pieces at stage 15. True when it
+ * took the stage; the others run as usual on the part of the input they use.
+ */
+function longInput(op: u32): bool {
+  const id = precompileId();
+  const a = argsAt(op);
+  const inLen = argU64(a + 1);
+  if (inLen <= PRE_LIMIT) return false;
+  const child = rdU64(G_OP_T0);
+  let failNow = fixedInput(id) !== 0;
+  if (id === 8) failNow = inLen % 192 !== 0 || 45_000 + 34_000 * (inLen / 192) > child;
+  if (id === 5) {
+    // modexp: its gas from the lengths (EIP-2565) decides first; with Mlen = 0 the output is empty.
+    const inOff = argU64(a);
+    const mLen = memWordU64(inOff + 64);
+    const gas = modexpGas(inOff);
+    failNow = gas > child;
+    if (!failNow && mLen === 0) {
+      endCall(op, true, child - gas);
+      return true;
+    }
+    if (!failNow && usedInput(id, inOff, inLen) > PRE_LIMIT && mLen <= 32 && memWordU64(inOff) <= 32) {
+      modexpStart(inOff, inLen);
+      return true;
+    }
+  }
+  if (failNow) {
+    restoreSnapshot(DEPTH + 1);
+    endCall(op, false, 0);
+    return true;
+  }
+  if (id < 2 || id > 4) return false;
+  const cost = streamCost(id, inLen);
+  if (cost > child) {
+    restoreSnapshot(DEPTH + 1);
+    endCall(op, false, 0);
+    return true;
+  }
+  // The return data is emptied now (the output fills it later: the input for identity).
+  writeZero(fReturnData(DEPTH), 20);
+  wrU64(fReturnData(DEPTH) + 1, id === 4 ? inLen : 0);
+  if (id === 2) {
+    memory.copy(SSTATE, SHA256_IV, 32);
+    write(gSponge(0), SSTATE);
+  } else if (id === 3) {
+    memory.fill(SSTATE, 0, 32);
+    memory.copy(SSTATE, RIPEMD_IV, 20);
+    write(gSponge(0), SSTATE);
+  }
+  wrU64(G_CURSOR, 0);
+  next(15);
+  return true;
+}
+
+/**
+ * Stage 15: the next `STREAM_PIECE` bytes of the input: sha256 and ripemd160 compress them into
+ * the state in `op.sponge` (the last piece pads and finishes: the digest is the output); identity
+ * copies them into the return data. `op.cursor` counts bytes done.
+ */
+function streamPiece(op: u32): void {
+  const id = precompileId();
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const inLen = argU64(a + 1);
+  const done = rdU64(G_CURSOR);
+  const n = min<u64>(STREAM_PIECE, inLen - done);
+  const last = done + n === inLen;
+  readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff + done, n, SBUF);
+  if (id === 4) {
+    writeRun(fReturnData(DEPTH), 20, done, SBUF, n);
+    if (!last) {
+      wrU64(G_CURSOR, done + n);
+      return;
+    }
+    wrU64(G_CURSOR, 0);
+    if (argU64(a + 3) === 0) streamDone(op, id, inLen);
+    else next(16);
+    return;
+  }
+  memory.copy(SSTATE, read(gSponge(0)), 32);
+  let full = n;
+  if (last) {
+    // Padding: 0x80, zeros, the bit length (big-endian for SHA-256, little-endian for RIPEMD-160).
+    let p = <usize>n;
+    store<u8>(SBUF + p, 0x80);
+    p++;
+    while ((p & 63) !== 56) {
+      store<u8>(SBUF + p, 0);
+      p++;
+    }
+    const bits = inLen << 3;
+    if (id === 2) store<u64>(SBUF + p, bswap<u64>(bits));
+    else store<u64>(SBUF + p, bits);
+    full = <u64>p + 8;
+  }
+  for (let k: u64 = 0; k < full; k += 64) {
+    if (id === 2) sha256Block(SSTATE, SBUF + <usize>k);
+    else ripemdBlock(SSTATE, SBUF + <usize>k);
+  }
+  if (!last) {
+    write(gSponge(0), SSTATE);
+    wrU64(G_CURSOR, done + n);
+    return;
+  }
+  // The digest: SHA-256's 32 bytes; RIPEMD-160's 20, left-padded to 32.
+  memory.fill(SBUF, 0, 32);
+  if (id === 2) memory.copy(SBUF, SSTATE, 32);
+  else memory.copy(SBUF + 12, SSTATE, 20);
+  memory.fill(SSTATE, 0, 32);
+  write(gSponge(0), SSTATE);
+  wrU64(fReturnData(DEPTH) + 1, 32);
+  writeRun(fReturnData(DEPTH), 20, 0, SBUF, 32);
+  const retLen = argU64(a + 3);
+  if (retLen > 0) writeRun(fMemData(DEPTH), 20, argU64(a + 2), SBUF, min<u64>(32, retLen));
+  wrU64(G_CURSOR, 0);
+  streamDone(op, id, inLen);
+}
+
+/** Stage 16 (identity): the return data into the caller's memory window, in pieces. */
+function identityWindowPiece(op: u32): void {
+  const a = argsAt(op);
+  const inLen = argU64(a + 1);
+  const total = min<u64>(inLen, argU64(a + 3));
+  const done = rdU64(G_CURSOR);
+  const n = min<u64>(STREAM_PIECE, total - done);
+  readRun(fReturnData(DEPTH), 20, inLen, done, n, SBUF);
+  writeRun(fMemData(DEPTH), 20, argU64(a + 2) + done, SBUF, n);
+  if (done + n < total) {
+    wrU64(G_CURSOR, done + n);
+    return;
+  }
+  wrU64(G_CURSOR, 0);
+  streamDone(op, 4, inLen);
+}
+
+// ---- modexp with an exponent over the one-step limit (Blen, Mlen ≤ 32): stage 17 ----
+
+/** Exponent bytes one step takes. */
+const EXP_PIECE: u64 = 4096;
+const MX: usize = SCRATCH + 0x5c00; // 64 bytes of limbs
+const MY: usize = SCRATCH + 0x5c40;
+const MP: usize = SCRATCH + 0x5c80;
+const MR: usize = SCRATCH + 0x5cc0;
+
+/** `len` bytes of the input at `off` (zero past the input's end) as a big-endian word at `dst`. */
+function inputWord(inOff: u64, inLen: u64, off: u64, len: u64, dst: usize): void {
+  memory.fill(dst, 0, 32);
+  readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + off, len, dst + 32 - <usize>len);
+}
+
+/**
+ * Starts the exponent's pieces: `op.sponge` chunk 0 the accumulator (1 mod m), 1 the base, 2 the
+ * modulus; `op.cursor` the exponent bytes done.
+ */
+function modexpStart(inOff: u64, inLen: u64): void {
+  const b = memWordU64(inOff);
+  const e = memWordU64(inOff + 32);
+  const m = memWordU64(inOff + 64);
+  inputWord(inOff, inLen, 96, b, SSTATE);
+  write(gSponge(1), SSTATE);
+  inputWord(inOff, inLen, 96 + b + e, m, SSTATE);
+  write(gSponge(2), SSTATE);
+  loadBE(SSTATE, MP);
+  // 1 mod m: 0 when m ≤ 1.
+  memory.fill(SSTATE, 0, 32);
+  if (
+    !(
+      isZeroW(MP) ||
+      (load<u64>(MP) === 1 && load<u64>(MP, 8) === 0 && load<u64>(MP, 16) === 0 && load<u64>(MP, 24) === 0)
+    )
+  ) {
+    store<u8>(SSTATE, 1, 31);
+  }
+  write(gSponge(0), SSTATE);
+  writeZero(fReturnData(DEPTH), 20);
+  wrU64(fReturnData(DEPTH) + 1, 0);
+  wrU64(G_CURSOR, 0);
+  next(17);
+}
+
+/** `base^exp mod m` through the host's modexp, words at `base`, `m`; `exp` is `expLen` bytes; into `out`. */
+function hostModexp(base: usize, exp: usize, expLen: u64, m: usize, out: usize): void {
+  const p = PRE_IN;
+  memory.fill(p, 0, 96);
+  store<u8>(p + 31, 32);
+  store<u64>(p + 56, bswap<u64>(expLen));
+  store<u8>(p + 95, 32);
+  memory.copy(p + 96, base, 32);
+  memory.copy(p + 128, exp, <usize>expLen);
+  memory.copy(p + 128 + <usize>expLen, m, 32);
+  const r = precompile(5, p, <u32>(160 + expLen), (<u64>1) << 62, out, 32);
+  if (r === -2) fail(ERR_UNSUPPORTED_PRECOMPILE, 5);
+  if (r < 0 || (r & 0xffffffff) !== 32) fail(ERR_BAD_STATE, G_STAGE);
+}
+
+/**
+ * Stage 17: the next ≤ 4,096 exponent bytes `c` (`k` of them): `acc ← acc^(256^k) · base^c mod m`,
+ * the two powers by the host's modexp and the product reduced here; after the last piece the
+ * accumulator's low Mlen bytes are the output.
+ */
+function modexpPiece(op: u32): void {
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const inLen = argU64(a + 1);
+  const b = memWordU64(inOff);
+  const e = memWordU64(inOff + 32);
+  const mLen = memWordU64(inOff + 64);
+  const done = rdU64(G_CURSOR);
+  const k = min<u64>(EXP_PIECE, e - done);
+  // The exponent piece (zero past the input's end) at PRE_OUT + 256.
+  const chunk = PRE_OUT + 256;
+  readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + 96 + b + done, k, chunk);
+  memory.copy(SSTATE, read(gSponge(0)), 32);
+  memory.copy(SSTATE + 32, read(gSponge(1)), 32);
+  memory.copy(SSTATE + 64, read(gSponge(2)), 32);
+  loadBE(SSTATE + 64, MP);
+  if (!isZeroW(MP)) {
+    // x = acc^(256^k): the exponent 0x01 followed by k zero bytes.
+    const pow = PRE_OUT + 256 + 8192;
+    memory.fill(pow, 0, <usize>k + 1);
+    store<u8>(pow, 1);
+    hostModexp(SSTATE, pow, k + 1, SSTATE + 64, SSTATE + 96);
+    hostModexp(SSTATE + 32, chunk, k, SSTATE + 64, SSTATE + 128);
+    loadBE(SSTATE + 96, MX);
+    loadBE(SSTATE + 128, MY);
+    mulWide(MX, MY, MR, 16);
+    divModN(MR, 8, MP, 0, MX);
+    storeBE(MX, SSTATE);
+  }
+  if (done + k < e) {
+    write(gSponge(0), SSTATE);
+    wrU64(G_CURSOR, done + k);
+    return;
+  }
+  // The output: the accumulator's low Mlen bytes.
+  memory.fill(SBUF, 0, 32);
+  memory.copy(SBUF, SSTATE + 32 - <usize>mLen, <usize>mLen);
+  memory.fill(SSTATE, 0, 32);
+  write(gSponge(0), SSTATE);
+  write(gSponge(1), SSTATE);
+  write(gSponge(2), SSTATE);
+  wrU64(fReturnData(DEPTH) + 1, mLen);
+  writeRun(fReturnData(DEPTH), 20, 0, SBUF, mLen);
+  const retLen = argU64(a + 3);
+  if (retLen > 0) writeRun(fMemData(DEPTH), 20, argU64(a + 2), SBUF, min<u64>(mLen, retLen));
+  wrU64(G_CURSOR, 0);
+  addGas(rdU64(G_OP_T0) - modexpGas(inOff));
+  wrU64(G_STAGE, 0);
+  memory.fill(W, 0, 32);
+  store<u8>(W, 1, 31);
+  finish(nIn(op), 1, W, 1);
+}
+
+/** The call succeeds: the unused gas back, 1 pushed. */
+function streamDone(op: u32, id: u32, inLen: u64): void {
+  addGas(rdU64(G_OP_T0) - streamCost(id, inLen));
   wrU64(G_STAGE, 0);
   memory.fill(W, 0, 32);
   store<u8>(W, 1, 31);

@@ -82,6 +82,19 @@ function compress(usePad: bool): void {
   store<u32>(HV, load<u32>(HV, 28) + h, 28);
 }
 
+/**
+ * One SHA-256 compression of the 64-byte block at `block` into the chaining value at `state`
+ * (8 big-endian u32 words, as the digest is written), for hashing long inputs in pieces.
+ */
+export function sha256Block(state: usize, block: usize): void {
+  if (!ready) setup();
+  for (let i: usize = 0; i < 16; i++) store<u32>(W + (i << 2), bswap<u32>(load<u32>(block + (i << 2))));
+  sched();
+  for (let i: usize = 0; i < 8; i++) store<u32>(HV + (i << 2), bswap<u32>(load<u32>(state + (i << 2))));
+  compress(false);
+  for (let i: usize = 0; i < 8; i++) store<u32>(state + (i << 2), bswap<u32>(load<u32>(HV + (i << 2))));
+}
+
 /** Writes SHA-256(left[0..32) ‖ right[0..32)) to `out` (which may alias either input). */
 export function hash64(left: usize, right: usize, out: usize): void {
   if (!ready) setup();
