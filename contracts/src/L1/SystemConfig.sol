@@ -27,8 +27,12 @@ contract SystemConfig is Ownable {
     /// @notice Gas the L2 reserves for system transactions in every block.
     uint64 public constant SYSTEM_TX_MAX_GAS = 1_000_000;
 
-    /// @notice Largest L2 block gas limit the owner may set.
-    uint64 public constant MAXIMUM_GAS_LIMIT = 200_000_000;
+    /// @notice Largest L2 block gas limit the owner may set: the largest at which every block stays
+    ///         provable by the single-step verifier. A bn254 pairing over 1,366 pairs (262,272
+    ///         bytes, 46,489,000 gas) would exceed one step's input and L1's pairing precompile
+    ///         cannot be split, and a modexp with a base or modulus over 64 bytes and an exponent
+    ///         over one step needs more than 45M gas (docs/fault-proof.md §10). Bedrock: 200M.
+    uint64 public constant MAXIMUM_GAS_LIMIT = 45_000_000;
 
     /// @notice Batcher address, left-padded to 32 bytes as Bedrock stores it.
     bytes32 public batcherHash;
