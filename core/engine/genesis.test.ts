@@ -41,8 +41,22 @@ describe("genesis", () => {
       { config: { chainId: 1 }, alloc: { "0x12": {} } },
       { config: { chainId: 1 }, alloc: { ["0x".padEnd(42, "1")]: { balance: "lots" } } },
       { config: { chainId: 1 }, extraData: `0x${"00".repeat(33)}` },
+      { config: { chainId: 1 }, gasLimit: 45_000_001 },
+      { config: { chainId: 1 }, alloc: { ["0x".padEnd(42, "2")]: {} } },
+      {
+        config: { chainId: 1 },
+        alloc: { ["0x".padEnd(42, "2")]: { balance: "0", storage: { "0x1": "0x1" } } },
+      },
     ];
     for (const b of bad) expect(() => parseGenesis(b)).toThrow(InvalidGenesisError);
+    // The bounds themselves are accepted.
+    const ok = parseGenesis({
+      config: { chainId: 1 },
+      gasLimit: 45_000_000,
+      alloc: { ["0x".padEnd(42, "2")]: { nonce: 1 }, ["0x".padEnd(42, "3")]: { code: "0x00" } },
+    });
+    expect(ok.gasLimit).toBe(45_000_000n);
+    expect(ok.alloc.size).toBe(2);
   });
 
   test("adds the predeploys and EIP-4788's beacon roots contract, leaving alloc entries alone", () => {

@@ -55,7 +55,16 @@ export function parseGenesis(json: unknown): Genesis {
   for (const [key, value] of Object.entries(obj(g.alloc ?? {}, "alloc"))) {
     const address = addressHex(key, `alloc key ${key}`);
     if (alloc.has(address)) throw new InvalidGenesisError(`genesis: duplicate alloc address ${address}`);
-    alloc.set(address, account(value, `alloc[${key}]`));
+    const a = account(value, `alloc[${key}]`);
+    // EIP-161 deletes an empty account when it is touched; Ore's fault-proof machine models no
+    // empty accounts (docs/fault-proof.md §3.3), and no transaction can create one, so a genesis
+    // holding one is refused rather than giving a chain whose blocks cannot be proved.
+    if (a.balance === 0n && a.nonce === 0n && a.code.length === 0) {
+      throw new InvalidGenesisError(
+        `genesis: alloc[${key}] is an empty account (no balance, nonce or code; EIP-161); give it a balance, a nonce or code, or leave it out`,
+      );
+    }
+    alloc.set(address, a);
   }
   const ore = obj(g.ore ?? {}, "ore");
   const extraData = bytes(g.extraData ?? "0x", "extraData");
@@ -64,7 +73,7 @@ export function parseGenesis(json: unknown): Genesis {
   return {
     chainId: uint(config.chainId, "config.chainId"),
     timestamp: uint(g.timestamp ?? 0, "timestamp"),
-    gasLimit: uint(g.gasLimit ?? 30_000_000, "gasLimit"),
+    gasLimit: gasLimit(uint(g.gasLimit ?? 30_000_000, "gasLimit")),
     baseFeePerGas: uint(g.baseFeePerGas ?? DEFAULT_GENESIS_BASE_FEE, "baseFeePerGas"),
     extraData,
     alloc,
@@ -74,6 +83,20 @@ export function parseGenesis(json: unknown): Genesis {
       feeVaultRecipient: optAddress(ore.feeVaultRecipient, "ore.feeVaultRecipient"),
     },
   };
+}
+
+/**
+ * Largest L2 block gas limit: SystemConfig's `MAXIMUM_GAS_LIMIT`, the largest at which every
+ * block stays provable in single steps (docs/fault-proof.md §10).
+ */
+export const MAX_L2_GAS_LIMIT = 45_000_000n;
+
+function gasLimit(v: bigint): bigint {
+  if (v > MAX_L2_GAS_LIMIT)
+    throw new InvalidGenesisError(
+      `genesis: gasLimit must be at most ${MAX_L2_GAS_LIMIT} (provable bound), found ${v}`,
+    );
+  return v;
 }
 
 function account(v: unknown, where: string): GenesisAccount {
