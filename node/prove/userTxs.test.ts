@@ -560,6 +560,29 @@ describe("user transactions in the step machine vs Ore's engine", () => {
     );
   }, 60_000);
 
+  test("zero-value touches of absent accounts create no account (EIP-161) on either side", async () => {
+    const w = await world();
+    const [A1, A2, A3, A4, A5] = [0xa1, 0xa2, 0xa3, 0xa4, 0xa5].map(addr);
+    // A constructor that self-destructs to A4 with no balance (EIP-6780: deleted in its own tx).
+    const selfDestructTo = hex(`73${A4.slice(2)} ff`);
+    const env = { ...ENV, feeRecipient: A5 }; // an absent coinbase that earns nothing (tip 0)
+    const t = await compare(
+      w,
+      [
+        deposit({ to: A1 }), // no mint, no value
+        deposit({ from: A2, to: A2 }), // a fresh sender: its nonce makes it non-empty
+        sign({ type: 2, nonce: 3n, to: A3, tip: 0n }), // no value
+        sign({ type: 2, nonce: 4n, data: selfDestructTo, gasLimit: 100_000n, tip: 0n }),
+        sign({ type: 0, nonce: 5n, to: A1, gasPrice: BASE_FEE }), // legacy at the base fee: no tip
+      ],
+      env,
+    );
+    expect(t.outcomes.map((o) => o.status)).toEqual([1, 1, 1, 1, 1]);
+    await w.sm.setStateRoot(t.worldRoot);
+    const present = await Promise.all([A1, A2, A3, A4, A5].map((a) => w.sm.getAccount(new Address(a))));
+    expect(present.map((a) => a !== undefined)).toEqual([false, true, false, false, false]);
+  }, 60_000);
+
   test("a sender with code is refused (EIP-3607)", async () => {
     const w = await world([], undefined, async (sm) => sm.putCode(new Address(CAROL), hex("00")));
     const t = await compare(w, [sign({ key: KEYS[2], nonce: 0n, to: BOB })]);
