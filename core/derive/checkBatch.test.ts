@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import type { SingularBatch } from "./batch.ts";
 import { type BatchValidity, checkBatch } from "./checkBatch.ts";
 import { testConfig } from "./testing/fakes.ts";
@@ -108,5 +109,28 @@ describe("batch validity (rules in spec order)", () => {
   test("drop: an empty transaction or a deposit in the batch", () => {
     expect(check({ transactions: [tx, new Uint8Array(0)] })).toBe("drop");
     expect(check({ transactions: [Uint8Array.of(0x7e, 1)] })).toBe("drop");
+  });
+
+  test("Ore: a transaction of MAX_TX_BYTES is accepted, one byte more drops the whole batch", () => {
+    const sized = (n: number) => {
+      const t = new Uint8Array(n);
+      t[0] = 2;
+      return t;
+    };
+    expect(check({ transactions: [tx, sized(MAX_TX_BYTES), tx] })).toBe("accept");
+    for (const at of [0, 1, 2]) {
+      const txs = [tx, tx, tx];
+      txs[at] = sized(MAX_TX_BYTES + 1);
+      const r = checkBatch(config, [L10, L11], safe, {
+        batch: { ...base, transactions: txs },
+        inclusionBlock: l1(12, 0),
+      });
+      expect(r).toEqual({
+        validity: "drop",
+        reason: `transaction ${at} too large: ${MAX_TX_BYTES + 1} bytes > limit ${MAX_TX_BYTES} (unprovable in one step)`,
+      });
+    }
+    // Legacy (RLP list) transactions are measured the same way: their whole encoding.
+    expect(check({ transactions: [Uint8Array.of(0xf9, ...new Uint8Array(MAX_TX_BYTES))] })).toBe("drop");
   });
 });

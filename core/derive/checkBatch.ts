@@ -17,11 +17,17 @@
  * | … without transactions, not advancing the epoch, next L1 block not buffered | undecided |
  * | … without transactions, not advancing the epoch, `timestamp >= next_l1.timestamp` | drop |
  * | an empty transaction, or a deposit (type 0x7E) | drop |
+ * | Ore: a transaction over `MAX_TX_BYTES` (262,144) bytes | drop |
  * | otherwise | accept |
+ *
+ * The last drop rule is Ore's: the fault-proof step machine loads a transaction as one preimage
+ * of at most `MAX_TX_BYTES` bytes, so a block holding a longer one could not be disputed
+ * (docs/derivation.md#deviations-from-op, docs/fault-proof.md §7).
  *
  * Spec: https://specs.optimism.io/protocol/derivation.html#batch-queue
  */
 import { DEPOSIT_TX_TYPE } from "../engine/depositTx.ts";
+import { MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import type { SingularBatch } from "./batch.ts";
 import type { RollupConfig } from "./rollupConfig.ts";
 import type { L1BlockRef, L2BlockRef } from "./types.ts";
@@ -97,6 +103,11 @@ export function checkBatch(
     const tx = batch.transactions[i]!;
     if (tx.length === 0) return drop(`transaction ${i} is empty`);
     if (tx[0] === DEPOSIT_TX_TYPE) return drop(`transaction ${i} is a deposit`);
+    if (tx.length > MAX_TX_BYTES) {
+      return drop(
+        `transaction ${i} too large: ${tx.length} bytes > limit ${MAX_TX_BYTES} (unprovable in one step)`,
+      );
+    }
   }
   return { validity: "accept" };
 }

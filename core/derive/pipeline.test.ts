@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { toHex } from "../bytes.ts";
 import { decodeDeposit } from "../engine/depositTx.ts";
+import { MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import { PipelineError } from "../errors.ts";
 import { decodeAbiBytesArg } from "./batchFeed.ts";
 import { DerivationPipeline, type PipelineOptions } from "./pipeline.ts";
@@ -11,6 +12,7 @@ import {
   FakeL2,
   type FakeTx,
   fakeTx,
+  fakeUserTx,
   randomBytes,
   seededRandom,
   testConfig,
@@ -206,6 +208,59 @@ describe("sequencing window", () => {
     const firstDiff = ver.findIndex((h, i) => h !== seq[i]);
     expect(firstDiff).toBeGreaterThan(5);
     expect(v.l2.chain.length).toBeGreaterThan(firstDiff + 10);
+  });
+});
+
+describe("Ore: transactions over MAX_TX_BYTES", () => {
+  test("a batch with one is dropped; the window then fills its slot with a deposit-only block", async () => {
+    const config = testConfig({ seqWindowSize: 4 });
+    // The sequencer puts a transaction of exactly the limit into an early block and one a byte
+    // over it into a later block (zero-filled, so the channels stay small).
+    const sized = (n: number) => {
+      const t = new Uint8Array(n);
+      t[0] = 2;
+      return t;
+    };
+    let made = 0;
+    const makeTx = (rand: () => number) => {
+      made++;
+      if (made === 8) return sized(MAX_TX_BYTES);
+      if (made === 40) return sized(MAX_TX_BYTES + 1);
+      return fakeUserTx(rand);
+    };
+    const s = await sim({ config, makeTx, l1Blocks: 16, depositsEvery: 1, maxFrameSize: 20_000 });
+    const holding = (l2: FakeL2, len: number) =>
+      l2.chain.findIndex((r) => l2.block(r.hash).transactions.some((t) => t.length === len));
+    const atLimit = holding(s.l2, MAX_TX_BYTES);
+    const over = holding(s.l2, MAX_TX_BYTES + 1);
+    expect(atLimit).toBeGreaterThan(0);
+    expect(over).toBeGreaterThan(atLimit);
+
+    const events: DerivationEvent[] = [];
+    const v = await deriveAll(config, s.l1, opts(events));
+    const ver = hashes(v.l2.chain);
+    // Up to the block before the oversized transaction the chains agree (the block at the limit
+    // included), and no derived block holds a transaction over the limit.
+    expect(ver.slice(0, over)).toEqual(hashes(s.l2.chain).slice(0, over));
+    expect(holding(v.l2, MAX_TX_BYTES)).toBe(atLimit);
+    expect(holding(v.l2, MAX_TX_BYTES + 1)).toBe(-1);
+    expect(ver[over]).not.toBe(s.l2.chain[over]!.hash);
+    expect(
+      events.some(
+        (e) =>
+          e.kind === "batch-dropped" &&
+          e.reason.includes(`too large: ${MAX_TX_BYTES + 1} bytes > limit ${MAX_TX_BYTES}`),
+      ),
+    ).toBe(true);
+    // The slot is filled by the sequencing window: deposits only (its epoch's, if it opens one).
+    const slot = v.results[over - 1]!;
+    expect(slot.parent.hash).toBe(s.l2.chain[over - 1]!.hash);
+    expect(slot.attributes.transactions.every((t) => t[0] === 0x7e)).toBe(true);
+    const l1Origin = v.l2.chain[over]!.l1origin.number;
+    const opensEpoch = v.l2.chain[over - 1]!.l1origin.number !== l1Origin;
+    expect(slot.attributes.transactions.length).toBe(opensEpoch ? 2 : 1);
+    // Derivation goes on past it (empty blocks, as for any batch the window gave up on).
+    expect(v.l2.chain.length).toBeGreaterThan(over + 10);
   });
 });
 

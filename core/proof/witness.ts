@@ -5,6 +5,7 @@
  * format.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
+import { MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import { InvalidWitnessError } from "./errors.ts";
 
 /** A node of a witness tree: a terminal 32-byte value, or an inner node with two children. */
@@ -18,9 +19,14 @@ export interface Witness {
 
 /** Witness format version this codec reads and writes. */
 export const WITNESS_VERSION = 1;
-/** Most preimages in one witness, and the largest one (a transaction of 256 KiB). */
+/** Most preimages in one witness. */
 export const MAX_WITNESS_PREIMAGES = 4;
-export const MAX_PREIMAGE = 262144;
+/**
+ * The largest preimage, 262,144 bytes: a whole transaction, so it is the protocol's transaction
+ * size limit `MAX_TX_BYTES` (`core/engine/provableLimits.ts`), which derivation enforces. Must
+ * equal the machine's `MAX_PREIMAGE` (`wasm/assembly/step/preimages.ts`).
+ */
+export const MAX_PREIMAGE = MAX_TX_BYTES;
 
 /** Decodes witness bytes; throws {@link InvalidWitnessError} on any malformation. */
 export function decodeWitness(bytes: Uint8Array): Witness {
