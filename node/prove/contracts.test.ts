@@ -12,11 +12,8 @@
  * transaction that touches every class of opcode (more with `ORE_SOAK=1`).
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import solc from "solc";
-import { type Abi, encodeDeployData, encodeFunctionData, getContractAddress, type Hex } from "viem";
+import { encodeDeployData, encodeFunctionData, getContractAddress, type Hex } from "viem";
 import { fromHex, toHex } from "../../core/bytes.ts";
 import { encodeDeposit } from "../../core/engine/depositTx.ts";
 import { userDepositSourceHash } from "../../core/engine/sourceHash.ts";
@@ -36,37 +33,9 @@ import {
   useCommon,
 } from "../engine/testing.ts";
 import { engineBlock, type RpcBatch } from "./engineBlock.ts";
+import { AGREEMENT_SOL, type Compiled, compileSolidity } from "./testdata/compileSolidity.ts";
 
 const SOAK = process.env.ORE_SOAK === "1";
-
-interface Compiled {
-  abi: Abi;
-  bytecode: Hex;
-}
-
-function compile(): Record<string, Compiled> {
-  const content = readFileSync(join(import.meta.dir, "testdata", "Agreement.sol"), "utf8");
-  const input = {
-    language: "Solidity",
-    sources: { "Agreement.sol": { content } },
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-    },
-  };
-  const out = JSON.parse(solc.compile(JSON.stringify(input))) as {
-    errors?: { severity: string; formattedMessage: string }[];
-    contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
-  };
-  const errors = (out.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  const c: Record<string, Compiled> = {};
-  for (const [name, v] of Object.entries(out.contracts["Agreement.sol"]!)) {
-    c[name] = { abi: v.abi, bytecode: `0x${v.evm.bytecode.object}` };
-  }
-  return c;
-}
 
 let e: TestEngine;
 let C: Record<string, Compiled>;
@@ -74,7 +43,7 @@ const nonces = [0n, 0n, 0n, 0n];
 const [ME, YOU] = DEV_ADDRESSES as Hex[];
 
 beforeAll(async () => {
-  C = compile();
+  C = compileSolidity(AGREEMENT_SOL);
   e = await testEngine(":memory:");
   useCommon(e.chain);
 }, 60_000);
