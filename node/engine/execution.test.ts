@@ -7,6 +7,7 @@ import { fromHex, toHex } from "../../core/bytes.ts";
 import { type DepositTx, encodeDeposit } from "../../core/engine/depositTx.ts";
 import { calldataGas, l1FeeForGas, UNSIGNED_TX_OVERHEAD_GAS } from "../../core/engine/l1Fee.ts";
 import { BEACON_ROOTS, PREDEPLOYS } from "../../core/engine/predeploys.ts";
+import { MAX_TX_BYTES } from "../../core/engine/provableLimits.ts";
 import { userDepositSourceHash } from "../../core/engine/sourceHash.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { RpcError } from "./rpcErrors.ts";
@@ -120,6 +121,18 @@ describe("deposits (OP Regolith/Canyon semantics)", () => {
     expect(err).toBeInstanceOf(RpcError);
     expect((err as RpcError).message).toContain("deposit transactions only enter through L1");
   });
+});
+
+describe("eth_sendRawTransaction", () => {
+  test("a transaction over the pool's 128 KiB (and over MAX_TX_BYTES) is refused with -32000", async () => {
+    for (const n of [128 * 1024, MAX_TX_BYTES]) {
+      const raw = signedTx(0, { nonce: 0n, to: Y, gasLimit: 3_000_000n, data: new Uint8Array(n) });
+      const err = await e.call("eth_sendRawTransaction", toHex(raw)).catch((x) => x);
+      expect(err).toBeInstanceOf(RpcError);
+      expect((err as RpcError).code).toBe(-32000);
+      expect((err as RpcError).message).toBe(`oversized data: ${raw.length} bytes > limit 131072`);
+    }
+  }, 20_000);
 });
 
 describe("fees", () => {

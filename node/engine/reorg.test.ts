@@ -56,4 +56,25 @@ describe("reorgs and the pool", () => {
     expect(e.pool.size).toBe(0);
     expect((await e.call<Payload>("eth_getTransactionReceipt", hashOf(tx1))).blockHash).toBe(x.blockHash);
   });
+
+  test("a dropped block's transaction over the pool's size limit is not reinjected", async () => {
+    // A block whose forced transactions hold one of 140,000 bytes (an unsafe block from
+    // elsewhere could): when a reorg drops it, the small one returns to the pool, the large one
+    // is refused, so the sequencer never builds it into a block of its own.
+    const base = head(e);
+    const small = signedTx(3, { nonce: 0n, to: DEV_ADDRESSES[0], value: 1n });
+    const large = signedTx(2, {
+      nonce: 0n,
+      to: DEV_ADDRESSES[0],
+      gasLimit: 1_000_000n,
+      data: new Uint8Array(140_000),
+    });
+    const x = await build(e, base.hash, attributes(base.timestamp + 2n, [small, large]));
+    expect(x.transactions.slice(1)).toEqual([toHex(small), toHex(large)]);
+    const y = await build(e, base.hash, attributes(base.timestamp + 4n));
+    expect(toHex(e.chain.headBlock().hash)).toBe(y.blockHash);
+    expect(e.pool.get(hashOf(small))).toEqual(small);
+    expect(e.pool.get(hashOf(large))).toBeUndefined();
+    expect(e.pool.size).toBe(1);
+  });
 });

@@ -6,9 +6,11 @@ import { createTx } from "@ethereumjs/tx";
 import { privateToAddress } from "@ethereumjs/util";
 import { toHex } from "../../core/bytes.ts";
 import { encodeDeposit } from "../../core/engine/depositTx.ts";
+import { MAX_TX_BYTES } from "../../core/engine/provableLimits.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
+import { InvalidConfigError } from "./config.ts";
 import { Store } from "./store.ts";
-import { type PoolLimits, type SenderState, TxPool } from "./txPool.ts";
+import { DEFAULT_POOL_LIMITS, type PoolLimits, type SenderState, TxPool } from "./txPool.ts";
 import { oreCommon } from "./vm.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ore-pool-"));
@@ -57,6 +59,19 @@ function pool(limits: Partial<PoolLimits> = {}, store = new Store(":memory:")) {
 }
 
 const hashOf = (raw: Uint8Array) => toHex(keccak256(raw));
+
+/** A signed transaction from `keys[who]` whose EIP-2718 encoding is exactly `size` bytes (zero data). */
+function sizedTx(who: number, nonce: bigint, size: number): Uint8Array {
+  const make = (n: number) =>
+    tx(who, nonce, GWEI, GWEI, { gasLimit: 21_000n + 10n * BigInt(n), data: new Uint8Array(n) });
+  // The RLP length prefixes grow with the data, so step the data length until it fits.
+  for (let n = size - 150; n < size; n++) {
+    const raw = make(n);
+    if (raw.length === size) return raw;
+    if (raw.length > size) break;
+  }
+  throw new Error(`no transaction of exactly ${size} bytes`);
+}
 
 describe("TxPool", () => {
   test("pending: each sender's consecutive nonces from its state nonce, senders by effective tip", async () => {
@@ -161,6 +176,25 @@ describe("TxPool", () => {
     await expect(p.add(deposit)).rejects.toThrow("deposit transactions only enter through L1");
     expect(p.size).toBe(0);
   });
+
+  test("size: a transaction of maxTxBytes (128 KiB) is admitted, one byte more is refused", async () => {
+    const { p } = pool();
+    expect(DEFAULT_POOL_LIMITS.maxTxBytes).toBe(131_072);
+    expect(DEFAULT_POOL_LIMITS.maxTxBytes).toBeLessThanOrEqual(MAX_TX_BYTES);
+    const max = DEFAULT_POOL_LIMITS.maxTxBytes;
+    await p.add(sizedTx(0, 0n, max));
+    await expect(p.add(sizedTx(1, 0n, max + 1))).rejects.toThrow(
+      `oversized data: ${max + 1} bytes > limit ${max}`,
+    );
+    // Up to the protocol's limit when configured so; never past it (derivation would drop it).
+    const { p: wide } = pool({ maxTxBytes: MAX_TX_BYTES });
+    await wide.add(sizedTx(1, 0n, MAX_TX_BYTES));
+    await expect(wide.add(sizedTx(2, 0n, MAX_TX_BYTES + 1))).rejects.toThrow(
+      `oversized data: ${MAX_TX_BYTES + 1} bytes > limit ${MAX_TX_BYTES}`,
+    );
+    expect(() => pool({ maxTxBytes: MAX_TX_BYTES + 1 })).toThrow(InvalidConfigError);
+    expect(p.size + wide.size).toBe(2);
+  }, 20_000);
 
   test("pending transactions survive a restart; stale ones are dropped on reload", async () => {
     const path = join(dir, "pool.sqlite");

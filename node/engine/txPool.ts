@@ -1,10 +1,12 @@
 /**
  * The transaction pool: signed user transactions waiting for the sequencer's next block.
  *
- * - **Admission** (`add`, what `eth_sendRawTransaction` calls): a decodable, signed, non-blob,
- *   non-deposit transaction for this chain, with enough gas for its intrinsic cost, no more than a
- *   block's gas, a tip of at least `minTip`, a nonce not below the sender's, and a balance that
- *   covers `gasLimit · feeCap + value`.
+ * - **Admission** (`add`, what `eth_sendRawTransaction` and a reorg's reinjection call): at most
+ *   `maxTxBytes` long (geth's 128 KiB, under the protocol's `MAX_TX_BYTES`, so the sequencer never
+ *   builds a block derivation would refuse), a decodable, signed, non-blob, non-deposit
+ *   transaction for this chain, with enough gas for its intrinsic cost, no more than a block's
+ *   gas, a tip of at least `minTip`, a nonce not below the sender's, and a balance that covers
+ *   `gasLimit · feeCap + value`.
  * - **Replacement**: a transaction with a nonce the sender already has pooled replaces it only if
  *   both its fee cap and its tip are at least `priceBump` percent higher.
  * - **Limits and eviction**: at most `maxPerSender` transactions per sender and `maxSize` in
@@ -21,8 +23,10 @@
 import type { Common } from "@ethereumjs/common";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { toHex } from "../../core/bytes.ts";
+import { MAX_TX_BYTES } from "../../core/engine/provableLimits.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { decodeUserTx } from "./blockExecutor.ts";
+import { InvalidConfigError } from "./config.ts";
 import { RPC_ERRORS, RpcError } from "./rpcErrors.ts";
 import type { Store } from "./store.ts";
 
@@ -38,6 +42,11 @@ export interface PoolLimits {
   minTip: bigint;
   /** Largest gas limit admitted (the chain's block gas limit). */
   maxGas: bigint;
+  /**
+   * Longest transaction admitted (its EIP-2718 encoding), bytes. At most `MAX_TX_BYTES`
+   * (`core/engine/provableLimits.ts`): derivation drops a batch holding a longer one.
+   */
+  maxTxBytes: number;
 }
 
 /** Default pool limits. */
@@ -47,6 +56,7 @@ export const DEFAULT_POOL_LIMITS: PoolLimits = {
   priceBump: 10n,
   minTip: 0n,
   maxGas: 30_000_000n,
+  maxTxBytes: 128 * 1024,
 };
 
 /** A sender's nonce and balance at the head state. */
@@ -75,6 +85,11 @@ export class TxPool {
     limits: Partial<PoolLimits> = {},
   ) {
     this.limits = { ...DEFAULT_POOL_LIMITS, ...limits };
+    if (this.limits.maxTxBytes > MAX_TX_BYTES) {
+      throw new InvalidConfigError(
+        `pool maxTxBytes ${this.limits.maxTxBytes} > MAX_TX_BYTES ${MAX_TX_BYTES}: derivation would drop such blocks`,
+      );
+    }
   }
 
   /** Reloads persisted transactions in arrival order (those no longer valid are dropped). */
@@ -98,6 +113,8 @@ export class TxPool {
 
   /** Validates and adds a raw transaction; returns its hash or throws an `RpcError` (-32000). */
   async add(raw: Uint8Array, persist = true): Promise<string> {
+    if (raw.length > this.limits.maxTxBytes)
+      throw refuse(`oversized data: ${raw.length} bytes > limit ${this.limits.maxTxBytes}`);
     let tx: TypedTransaction;
     try {
       tx = decodeUserTx(raw, this.common);
