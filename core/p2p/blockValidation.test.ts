@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { toHex } from "../bytes.ts";
+import { MAX_L2_GAS_LIMIT, MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import { computeBlockHash } from "./blockHash.ts";
 import { encodeBlockMessage, localSigner, signBlockMessage } from "./blockMessage.ts";
-import { BlockGossipValidator, type BlockValidationConfig } from "./blockValidation.ts";
+import { BlockGossipValidator, type BlockValidationConfig, unprovablePayload } from "./blockValidation.ts";
 import { gossipMessageId } from "./messageId.ts";
 import { privateKeyToAddress } from "./signature.ts";
 import { snappyCompress } from "./snappy.ts";
@@ -137,6 +138,39 @@ describe("gossip block validation", () => {
       action: "reject",
       reason: "has-blob-gas",
     });
+  });
+
+  test("Ore: a transaction over MAX_TX_BYTES or a gas limit over 45M is rejected (never safe)", async () => {
+    const v = validator();
+    const withTxs = (n: number, transactions: Uint8Array[]) =>
+      makeEnvelope({
+        number: BigInt(n),
+        timestamp: BigInt(NOW),
+        parentHash: new Uint8Array(32),
+        transactions,
+      });
+    const send = async (env: ReturnType<typeof block>) =>
+      v.validate(await encodeBlockMessage(env, CHAIN, localSigner(KEY)), NOW);
+    const atLimit = seededBytes(5, MAX_TX_BYTES);
+    expect((await send(withTxs(30, [seededBytes(6, 100), atLimit]))).action).toBe("accept");
+    const over = seededBytes(7, MAX_TX_BYTES + 1);
+    expect(await send(withTxs(31, [seededBytes(6, 100), over]))).toEqual({
+      action: "reject",
+      reason: "tx-too-large",
+      detail: `transaction 1 of ${MAX_TX_BYTES + 1} bytes > limit ${MAX_TX_BYTES}`,
+    });
+    const gas = (g: bigint) => {
+      const env = block(32, { seed: Number(g % 1000n) });
+      env.executionPayload.gasLimit = g;
+      env.executionPayload.blockHash = computeBlockHash(env);
+      return env;
+    };
+    expect((await send(gas(MAX_L2_GAS_LIMIT))).action).toBe("accept");
+    expect(await send(gas(MAX_L2_GAS_LIMIT + 1n))).toMatchObject({
+      action: "reject",
+      reason: "gas-limit-too-high",
+    });
+    expect(unprovablePayload(withTxs(33, [atLimit]).executionPayload)).toBeNull();
   });
 
   test("a sixth distinct block at one height is rejected; other heights are unaffected", async () => {

@@ -8,6 +8,8 @@
  * 3. REJECT if `timestamp` is more than 60 s in the past or more than 5 s in the future;
  * 4. REJECT if `blockHash` is not the hash of the payload;
  * 5. REJECT if the payload has withdrawals, or non-zero blob gas used / excess blob gas;
+ *    Ore: REJECT if it could never become safe (`unprovablePayload`: a transaction over
+ *    `MAX_TX_BYTES` or a gas limit over `MAX_L2_GAS_LIMIT`);
  * 6. REJECT if 5 different blocks were already accepted at this height (a 6th is the "more than
  *    5" the spec forbids); IGNORE if this block was already accepted;
  * 7. IGNORE if no unsafe-block signer is configured; REJECT if the signature does not recover
@@ -19,9 +21,10 @@
  * https://specs.optimism.io/protocol/rollup-node-p2p.html#block-validation
  */
 import { bytesEqual, toHex } from "../bytes.ts";
+import { MAX_L2_GAS_LIMIT, MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import { checkBlockHash } from "./blockHash.ts";
 import { InvalidSignatureError } from "./errors.ts";
-import { decodeEnvelope, type ExecutionPayloadEnvelope } from "./executionPayload.ts";
+import { decodeEnvelope, type ExecutionPayload, type ExecutionPayloadEnvelope } from "./executionPayload.ts";
 import { blockSigningHash, recoverSigner } from "./signature.ts";
 import { snappyUncompress } from "./snappy.ts";
 import { MAX_GOSSIP_SIZE, MIN_GOSSIP_SIZE_V3 } from "./topics.ts";
@@ -36,6 +39,8 @@ export type BlockRejectReason =
   | "bad-block-hash"
   | "has-withdrawals"
   | "has-blob-gas"
+  | "tx-too-large"
+  | "gas-limit-too-high"
   | "too-many-at-height"
   | "bad-signature"
   | "wrong-signer";
@@ -120,6 +125,8 @@ export class BlockGossipValidator {
         "has-blob-gas",
         `expected zero blob gas, found used ${p.blobGasUsed} excess ${p.excessBlobGas}`,
       );
+    const unprovable = unprovablePayload(p);
+    if (unprovable) return reject(unprovable.reason, unprovable.detail);
     const atHeight = this.seen.get(p.blockNumber) ?? [];
     if (atHeight.some((h) => bytesEqual(h, p.blockHash)))
       return { action: "ignore", reason: "duplicate", detail: `block ${p.blockNumber} already seen` };
@@ -157,6 +164,27 @@ export class BlockGossipValidator {
     }
     if (!list.some((h) => bytesEqual(h, hash))) list.push(hash);
   }
+}
+
+/**
+ * Why a payload could never become a safe Ore block, or null if it could: a transaction longer
+ * than `MAX_TX_BYTES` (derivation drops a batch holding one, docs/derivation.md) or a gas limit
+ * above `MAX_L2_GAS_LIMIT` (no system config derivation accepts sets one). Both bounds keep
+ * every block provable by the step machine (`core/engine/provableLimits.ts`). Checked on gossip
+ * and on `payload_by_number` answers.
+ */
+export function unprovablePayload(
+  p: ExecutionPayload,
+): { reason: "tx-too-large" | "gas-limit-too-high"; detail: string } | null {
+  if (p.gasLimit > MAX_L2_GAS_LIMIT) {
+    return { reason: "gas-limit-too-high", detail: `gas limit ${p.gasLimit} > limit ${MAX_L2_GAS_LIMIT}` };
+  }
+  for (let i = 0; i < p.transactions.length; i++) {
+    const n = p.transactions[i]!.length;
+    if (n > MAX_TX_BYTES)
+      return { reason: "tx-too-large", detail: `transaction ${i} of ${n} bytes > limit ${MAX_TX_BYTES}` };
+  }
+  return null;
 }
 
 function reject(reason: BlockRejectReason, detail: string): BlockValidation {

@@ -36,6 +36,7 @@ import {
   BlockGossipValidator,
   type BlockIgnoreReason,
   type BlockRejectReason,
+  unprovablePayload,
 } from "../../core/p2p/blockValidation.ts";
 import {
   type ExecutionPayloadEnvelope,
@@ -391,6 +392,16 @@ export class P2PNode {
     const p = r.envelope.executionPayload;
     if (p.blockNumber !== n || !checkBlockHash(r.envelope)) {
       this.penalize(peer.toString(), 20, `answered block ${n} with an inconsistent payload`);
+      return null;
+    }
+    // A block that could never become safe is as bad an answer as on gossip.
+    const unprovable = unprovablePayload(p);
+    if (unprovable) {
+      this.penalize(
+        peer.toString(),
+        20,
+        `answered block ${n} with an unprovable payload: ${unprovable.detail}`,
+      );
       return null;
     }
     return r.envelope;

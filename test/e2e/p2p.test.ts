@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { toHex } from "../../core/bytes.ts";
+import { MAX_TX_BYTES } from "../../core/engine/provableLimits.ts";
 import { encodeBlockMessage, localSigner, signBlockMessage } from "../../core/p2p/blockMessage.ts";
 import type { ExecutionPayloadEnvelope } from "../../core/p2p/executionPayload.ts";
 import { privateKeyToAddress } from "../../core/p2p/signature.ts";
@@ -150,6 +151,30 @@ describe("p2p over loopback", () => {
     await waitFor("ban", () => victim.p2p.isBanned(attackers.wrongSigner.peerId));
     await waitFor("disconnect", () => !victim.p2p.peers().includes(attackers.wrongSigner.peerId));
     expect(victim.p2p.stats.bans).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  test("payload_by_number: an answer holding a transaction over MAX_TX_BYTES is refused and its server penalized", async () => {
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const withTx = (size: number) =>
+      makeEnvelope({
+        number: 1n,
+        timestamp: now,
+        parentHash: GENESIS_HASH,
+        transactions: [seededBytes(9, size)],
+      });
+    const liar = await node({ payloadByNumber: async () => withTx(MAX_TX_BYTES + 1) });
+    const asker = await node({ staticPeers: liar.multiaddrs() });
+    await waitFor("connected", () => asker.peers().includes(liar.peerId));
+    expect(await asker.fetch(1n)).toBeNull();
+    expect(asker.stats.fetched).toBe(0);
+    await waitFor("liar's score below zero", () => asker.peerScore(liar.peerId) < 0);
+    // The same block at exactly the limit is a good answer.
+    const honest = await node({ payloadByNumber: async () => withTx(MAX_TX_BYTES) });
+    const asker2 = await node({ staticPeers: honest.multiaddrs() });
+    await waitFor("connected", () => asker2.peers().includes(honest.peerId));
+    const got = await asker2.fetch(1n);
+    expect(got?.envelope.executionPayload.transactions[0]?.length).toBe(MAX_TX_BYTES);
+    expect(asker2.peerScore(honest.peerId)).toBeGreaterThanOrEqual(0);
   }, 30_000);
 
   test("a late-joining node catches up through payload_by_number", async () => {
