@@ -2,7 +2,8 @@
  * Wiring of @ethereumjs at Cancun for Ore: a `Common` hashing with Ore's WASM keccak, an
  * {@link OreStateManager} whose trie nodes and code live in the engine's {@link Store} (Ore's MPT,
  * keyed by hash, never pruned, so any past state root stays readable), and a VM whose BLOCKHASH
- * asks the chain (which answers from the ancestors of the block being executed).
+ * asks the chain (which answers from the ancestors of the block being executed) and whose point
+ * evaluation (0x0a) loads kzg-wasm on first use (`kzg.ts`).
  */
 import { paramsBlock } from "@ethereumjs/block";
 import { Common, Hardfork, Mainnet, type ParamsDict } from "@ethereumjs/common";
@@ -12,6 +13,7 @@ import { ecrecover } from "@ethereumjs/util";
 import { createVM, paramsVM, type VM } from "@ethereumjs/vm";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import type { NodeStore } from "../../core/mpt/nodeStore.ts";
+import { pointEvaluationPrecompile } from "./kzg.ts";
 import { OreStateManager } from "./stateManager.ts";
 
 /** The parameter tables @ethereumjs merges into a `Common` whenever it builds a tx, block, EVM or VM. */
@@ -71,7 +73,10 @@ export function createStateManager(store: NodeStore, stateRoot?: Uint8Array): Or
   return new OreStateManager(store, stateRoot);
 }
 
-/** A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. */
+/**
+ * A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. Point evaluation (0x0a) sets
+ * `common.customCrypto.kzg` from kzg-wasm the first time it runs.
+ */
 export async function createOreVM(
   common: Common,
   stateManager: OreStateManager,
@@ -87,5 +92,10 @@ export async function createOreVM(
       return blockchain;
     },
   };
-  return createVM({ common, stateManager, blockchain });
+  return createVM({
+    common,
+    stateManager,
+    blockchain,
+    evmOpts: { customPrecompiles: [pointEvaluationPrecompile(common)] },
+  });
 }
