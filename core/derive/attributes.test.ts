@@ -4,6 +4,7 @@ import { systemConfigAbi } from "../../contracts/artifacts/SystemConfig.ts";
 import { concatBytes, fromHex, toHex } from "../bytes.ts";
 import { decodeDeposit } from "../engine/depositTx.ts";
 import { decodeL1InfoEcotone } from "../engine/l1Info.ts";
+import { MAX_L2_GAS_LIMIT } from "../engine/provableLimits.ts";
 import type { PipelineError } from "../errors.ts";
 import { buildAttributes } from "./attributes.ts";
 import { deriveDeposits } from "./deposits.ts";
@@ -25,7 +26,7 @@ async function setup() {
   const l1 = new FakeL1();
   const b1 = l1.addBlock([
     fakeTx.deposit({ mint: 5n }),
-    fakeTx.setGasLimit(50_000_000n),
+    fakeTx.setGasLimit(45_000_000n),
     fakeTx.deposit({ value: 7n }),
   ]);
   const l2 = new FakeL2(config);
@@ -59,13 +60,13 @@ describe("buildAttributes", () => {
     });
     expect(decodeDeposit(a.transactions[1]!).mint).toBe(5n);
     expect(decodeDeposit(a.transactions[2]!).value).toBe(7n);
-    expect(a.gasLimit).toBe(50_000_000n);
+    expect(a.gasLimit).toBe(45_000_000n);
     // Next block in the same epoch: sequence 1, no deposits.
     const next = l2.execute(parent, a);
     const b = await buildAttributes(config, l1, l2, next, b1);
     expect(b.transactions).toHaveLength(1);
     expect(decodeL1InfoEcotone(decodeDeposit(b.transactions[0]!).data).sequenceNumber).toBe(1n);
-    expect(b.gasLimit).toBe(50_000_000n);
+    expect(b.gasLimit).toBe(45_000_000n);
   });
 
   test("a wrong epoch is a reset error; a failing source is a temporary error", async () => {
@@ -108,7 +109,7 @@ describe("L2 block → ref and system config", () => {
     });
     expect(systemConfigFromL2Block(block, config.genesis)).toEqual({
       ...config.genesis.systemConfig,
-      gasLimit: 50_000_000n,
+      gasLimit: 45_000_000n,
     });
     const g = l2.block(config.genesis.l2.hash);
     expect(l2BlockRefFromBlock(g, config.genesis).l1origin).toEqual(config.genesis.l1);
@@ -153,13 +154,13 @@ describe("system config updates", () => {
         logs: [
           log(0, word("bytes32", `0x${"00".repeat(12)}${ADDR.batcher2.slice(2)}`)),
           log(1, encodeAbiParameters([{ type: "uint256" }, { type: "bytes32" }], [0n, scalar])),
-          log(2, word("uint64", 60_000_000n)),
+          log(2, word("uint64", 44_000_000n)),
           log(3, word("address", ADDR.user)),
         ],
       },
     ]);
     expect(r.errors).toEqual([]);
-    expect(r.config).toEqual({ ...cfg, batcherAddr: ADDR.batcher2, scalar, gasLimit: 60_000_000n });
+    expect(r.config).toEqual({ ...cfg, batcherAddr: ADDR.batcher2, scalar, gasLimit: 44_000_000n });
     expect(ecotoneScalars(r.config)).toEqual({ baseFeeScalar: 7, blobBaseFeeScalar: 9 });
   });
 
@@ -173,7 +174,33 @@ describe("system config updates", () => {
         logs: [log(1, encodeAbiParameters([{ type: "uint256" }, { type: "bytes32" }], [0n, badScalar]))],
       },
     ]);
-    expect(r).toEqual({ config: cfg, errors: [] });
+    expect(r.config).toEqual(cfg);
+    expect(r.errors).toEqual([]);
+    expect(r.ignored).toEqual([
+      "SystemConfig log in receipt 2, log 0 ignored: invalid Ecotone scalar: ecotone scalar padding not empty",
+    ]);
+  });
+
+  test("Ore: a gas limit over 45M (SystemConfig's maximum, the provable bound) is ignored, 45M applies", () => {
+    const r = apply([
+      {
+        status: true,
+        logs: [
+          log(2, word("uint64", 40_000_000n)),
+          log(2, word("uint64", MAX_L2_GAS_LIMIT + 1n)),
+          log(2, word("uint64", 2n ** 64n - 1n)),
+        ],
+      },
+    ]);
+    expect(r.errors).toEqual([]);
+    expect(r.config.gasLimit).toBe(40_000_000n);
+    expect(r.ignored).toEqual([
+      "SystemConfig log in receipt 0, log 1 ignored: gas limit 45000001 > limit 45000000 (unprovable blocks)",
+      "SystemConfig log in receipt 0, log 2 ignored: gas limit 18446744073709551615 > limit 45000000 (unprovable blocks)",
+    ]);
+    expect(apply([{ status: true, logs: [log(2, word("uint64", MAX_L2_GAS_LIMIT))] }]).config.gasLimit).toBe(
+      MAX_L2_GAS_LIMIT,
+    );
   });
 
   test("malformed updates are reported", () => {

@@ -2,11 +2,13 @@
  * Stage 1, L1 traversal (op-node `derive/l1_traversal.go`): walks L1 one block at a time,
  * checks each new block extends the previous one (else: reset, L1 reorged), and applies the
  * block's SystemConfig updates before anything reads its batches, so batcher authentication
- * uses the config as of that very block (updates included).
+ * uses the config as of that very block (updates included). Updates derivation leaves out (an
+ * invalid Ecotone scalar; Ore: a gas limit over `MAX_L2_GAS_LIMIT`) are reported as
+ * `config-update-ignored` events.
  */
 import { criticalError, resetError, temporaryError } from "./errors.ts";
 import type { RollupConfig } from "./rollupConfig.ts";
-import { EOF } from "./stage.ts";
+import { EOF, type EventSink } from "./stage.ts";
 import { applySystemConfigUpdates } from "./systemConfig.ts";
 import type { L1BlockRef, L1Source, SystemConfig } from "./types.ts";
 
@@ -19,6 +21,7 @@ export class L1Traversal {
   constructor(
     private readonly config: RollupConfig,
     private readonly l1: L1Source,
+    private readonly events: EventSink,
   ) {}
 
   /** The L1 block being read. */
@@ -69,6 +72,8 @@ export class L1Traversal {
         `failed to update system config with L1 block ${next.number}: ${u.errors.join("; ")}`,
       );
     }
+    for (const reason of u.ignored)
+      this.events({ stage: "l1-traversal", kind: "config-update-ignored", reason, origin: next });
     this.sysCfg = u.config;
     this.block = next;
     this.done = false;

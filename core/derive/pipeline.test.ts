@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { toHex } from "../bytes.ts";
 import { decodeDeposit } from "../engine/depositTx.ts";
-import { MAX_TX_BYTES } from "../engine/provableLimits.ts";
+import { MAX_L2_GAS_LIMIT, MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import { PipelineError } from "../errors.ts";
 import { decodeAbiBytesArg } from "./batchFeed.ts";
 import { DerivationPipeline, type PipelineOptions } from "./pipeline.ts";
@@ -303,6 +303,33 @@ describe("system config", () => {
       expect(r.attributes.gasLimit).toBe(v.l2.chain[i + 1]!.l1origin.number >= 3 ? 40_000_000n : 30_000_000n);
     });
     expectSameChain(v.l2, s.l2, 20);
+  });
+
+  test("Ore: a gas limit update over 45M is ignored and reported; blocks keep the limit in force", async () => {
+    const s = await sim({
+      l1Blocks: 8,
+      extraTxs: (n) =>
+        n === 2
+          ? [fakeTx.setGasLimit(40_000_000n)]
+          : n === 4
+            ? [fakeTx.setGasLimit(MAX_L2_GAS_LIMIT + 1n)]
+            : n === 6
+              ? [fakeTx.setGasLimit(MAX_L2_GAS_LIMIT)]
+              : [],
+    });
+    const events: DerivationEvent[] = [];
+    const v = await deriveAll(s.config, s.l1, opts(events));
+    const want = (origin: number) =>
+      origin >= 6 ? MAX_L2_GAS_LIMIT : origin >= 2 ? 40_000_000n : 30_000_000n;
+    v.results.forEach((r, i) => {
+      expect(r.attributes.gasLimit).toBe(want(v.l2.chain[i + 1]!.l1origin.number));
+    });
+    expect(v.l2.chain.at(-1)!.l1origin.number).toBeGreaterThanOrEqual(6);
+    const ignored = events.filter((e) => e.kind === "config-update-ignored");
+    expect(ignored.length).toBeGreaterThan(0);
+    expect(ignored.every((e) => e.stage === "l1-traversal" && e.origin.number === 4)).toBe(true);
+    expect(ignored[0]!.reason).toContain(`gas limit ${MAX_L2_GAS_LIMIT + 1n} > limit ${MAX_L2_GAS_LIMIT}`);
+    expect(v.pipeline.metrics.get("l1-traversal:config-update-ignored")).toBe(ignored.length);
   });
 
   test("a malformed SystemConfig log is a critical error", async () => {

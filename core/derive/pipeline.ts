@@ -72,7 +72,7 @@ export class DerivationPipeline {
       sink?.(e);
     };
     // The data flow, outermost first.
-    this.traversal = new L1Traversal(config, l1);
+    this.traversal = new L1Traversal(config, l1, events);
     this.retrieval = new L1Retrieval(config, this.traversal, l1, events);
     this.frames = new FrameQueue(this.retrieval, events);
     this.bank = new ChannelBank(config, this.frames, events);

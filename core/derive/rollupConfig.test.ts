@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { MAX_L2_GAS_LIMIT } from "../engine/provableLimits.ts";
 import { InvalidRollupConfigError } from "./errors.ts";
 import { parseRollupConfig, rollupConfigToJson } from "./rollupConfig.ts";
 import { testConfig } from "./testing/fakes.ts";
@@ -27,6 +28,12 @@ describe("rollup.json", () => {
     expect(c.batchInboxAddress).toBe(testConfig().batchInboxAddress);
     expect(c.regolithTime).toBe(0);
     expect(rollupConfigToJson(c).l2_output_oracle_address).toBe("0x00000000000000000000000000000000000000aa");
+  });
+
+  test("accepts a genesis gas limit of exactly 45M (SystemConfig's MAXIMUM_GAS_LIMIT)", () => {
+    const j = json();
+    j.genesis.system_config.gasLimit = 45_000_000;
+    expect(parseRollupConfig(j).genesis.systemConfig.gasLimit).toBe(MAX_L2_GAS_LIMIT);
   });
 
   const bad: [string, (j: Json) => void, string][] = [
@@ -59,6 +66,11 @@ describe("rollup.json", () => {
       "later fork",
       (j) => (j.ecotone_time = 100),
       "ecotone_time: Ore runs this fork from genesis: expected 0, found 100",
+    ],
+    [
+      "genesis gas limit over SystemConfig's maximum",
+      (j) => (j.genesis.system_config.gasLimit = 45_000_001),
+      "genesis.system_config.gasLimit: expected at most 45000000 (SystemConfig's MAXIMUM_GAS_LIMIT: larger blocks are not provable), found 45000001",
     ],
     [
       "bad scalar",

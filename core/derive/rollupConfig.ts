@@ -8,6 +8,7 @@
  * Ore's one addition is `l2_output_oracle_address` (optional, for the proposer and RPC).
  * Format: docs/derivation.md#rollup-configuration.
  */
+import { MAX_L2_GAS_LIMIT } from "../engine/provableLimits.ts";
 import { InvalidRollupConfigError } from "./errors.ts";
 import type { BlockId, Hex, SystemConfig } from "./types.ts";
 
@@ -95,7 +96,9 @@ export function parseRollupConfig(json: unknown): RollupConfig {
 /**
  * Checks the rules a typed config must meet (op-node `Config.Check`): positive block time,
  * sequencing window and channel timeout, distinct chain ids, non-zero genesis hashes and
- * contract addresses, and Ore's forks active from genesis. Throws `InvalidRollupConfigError`.
+ * contract addresses, and Ore's forks active from genesis; Ore: a genesis gas limit of at most
+ * `MAX_L2_GAS_LIMIT` (45M, SystemConfig's `MAXIMUM_GAS_LIMIT`, the provable bound). Throws
+ * `InvalidRollupConfigError`.
  */
 export function validateRollupConfig(cfg: RollupConfig): void {
   const fail = (field: string, msg: string): never => {
@@ -114,6 +117,12 @@ export function validateRollupConfig(cfg: RollupConfig): void {
   if (isZero(cfg.genesis.l2.hash)) fail("genesis.l2.hash", "expected a block hash, found zero");
   if (cfg.genesis.systemConfig.gasLimit < 1n)
     fail("genesis.system_config.gasLimit", "expected a positive gas limit, found 0");
+  if (cfg.genesis.systemConfig.gasLimit > MAX_L2_GAS_LIMIT) {
+    fail(
+      "genesis.system_config.gasLimit",
+      `expected at most ${MAX_L2_GAS_LIMIT} (SystemConfig's MAXIMUM_GAS_LIMIT: larger blocks are not provable), found ${cfg.genesis.systemConfig.gasLimit}`,
+    );
+  }
   for (const [field, v] of [
     ["batch_inbox_address", cfg.batchInboxAddress],
     ["deposit_contract_address", cfg.depositContractAddress],

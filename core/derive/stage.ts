@@ -17,7 +17,7 @@ export type Pulled<T> = T | typeof EOF | typeof NOT_ENOUGH_DATA;
 
 /** Stages that drop input say where and why, so the node can log and count it. */
 export interface DerivationEvent {
-  stage: "l1-retrieval" | "frame-queue" | "channel-bank" | "channel-reader" | "batch-queue";
+  stage: "l1-traversal" | "l1-retrieval" | "frame-queue" | "channel-bank" | "channel-reader" | "batch-queue";
   /** Short stable name of what happened, e.g. `frame-dropped`, `batch-dropped`. */
   kind: string;
   /** Human-readable reason. */

@@ -4,6 +4,7 @@
  * `scalar`. Spec: https://specs.optimism.io/protocol/system-config.html
  */
 import { fromHex, toHex } from "../bytes.ts";
+import { MAX_L2_GAS_LIMIT } from "../engine/provableLimits.ts";
 import { bytesToUint } from "../engine/words.ts";
 import { keccak256 } from "../hash/keccak.ts";
 import type { RollupConfig } from "./rollupConfig.ts";
@@ -69,17 +70,20 @@ export function ecotoneScalarWord(s: EcotoneScalars): Hex {
 /**
  * Applies every `ConfigUpdate` log the SystemConfig contract emitted in `receipts` (successful
  * receipts only, in log order) to a copy of `cfg` and returns it with the problems found. A
- * malformed update of a known kind is a problem (the contract never emits one: the caller
- * treats it as critical), an invalid Ecotone scalar is ignored as the spec says, and the
+ * malformed update of a known kind is an error (the contract never emits one: the caller
+ * treats it as critical); an invalid Ecotone scalar is ignored as the spec says, and so is
+ * (Ore) a gas limit above `MAX_L2_GAS_LIMIT`, which would let a block afford a precompile call
+ * the fault proof cannot split: both change nothing and are listed in `ignored`. The
  * unsafe-block signer is not derivation's business.
  */
 export function applySystemConfigUpdates(
   rollup: RollupConfig,
   cfg: SystemConfig,
   receipts: readonly L1Receipt[],
-): { config: SystemConfig; errors: string[] } {
+): { config: SystemConfig; errors: string[]; ignored: string[] } {
   const out: SystemConfig = { ...cfg };
   const errors: string[] = [];
+  const ignored: string[] = [];
   receipts.forEach((r, i) => {
     if (!r.status) return;
     r.logs.forEach((log, j) => {
@@ -88,14 +92,17 @@ export function applySystemConfigUpdates(
         log.topics[0]?.toLowerCase() !== CONFIG_UPDATE_TOPIC
       )
         return;
-      const err = applyUpdate(out, log);
-      if (err !== null) errors.push(`malformed SystemConfig log in receipt ${i}, log ${j}: ${err}`);
+      const r = applyUpdate(out, log);
+      const at = `SystemConfig log in receipt ${i}, log ${j}`;
+      if (typeof r === "string") errors.push(`malformed ${at}: ${r}`);
+      else if (r !== null) ignored.push(`${at} ignored: ${r.ignored}`);
     });
   });
-  return { config: out, errors };
+  return { config: out, errors, ignored };
 }
 
-function applyUpdate(cfg: SystemConfig, log: L1Log): string | null {
+/** Applies one update to `cfg`: null when applied, `{ignored}` when left out, else what is malformed. */
+function applyUpdate(cfg: SystemConfig, log: L1Log): string | { ignored: string } | null {
   if (log.topics.length !== 3) return `expected 3 topics, found ${log.topics.length}`;
   if (BigInt(log.topics[1]!) !== 0n) return `unknown update version ${BigInt(log.topics[1]!)}`;
   const kind = BigInt(log.topics[2]!);
@@ -124,7 +131,8 @@ function applyUpdate(cfg: SystemConfig, log: L1Log): string | null {
       const e = header(64);
       if (e) return e;
       // Ecotone: keep the scalar in its versioned form, zero the overhead; ignore invalid scalars.
-      if (checkEcotoneScalar(word(3)) !== null) return null;
+      const bad = checkEcotoneScalar(word(3));
+      if (bad !== null) return { ignored: `invalid Ecotone scalar: ${bad}` };
       cfg.scalar = toHex(word(3));
       cfg.overhead = ZERO32;
       return null;
@@ -138,7 +146,11 @@ function applyUpdate(cfg: SystemConfig, log: L1Log): string | null {
           .some((b) => b !== 0)
       )
         return "gas limit exceeds uint64";
-      cfg.gasLimit = bytesToUint(word(2));
+      const gasLimit = bytesToUint(word(2));
+      // Ore's SystemConfig cannot emit this (MAXIMUM_GAS_LIMIT); another contract at the address could.
+      if (gasLimit > MAX_L2_GAS_LIMIT)
+        return { ignored: `gas limit ${gasLimit} > limit ${MAX_L2_GAS_LIMIT} (unprovable blocks)` };
+      cfg.gasLimit = gasLimit;
       return null;
     }
     case BigInt(ConfigUpdateType.unsafeBlockSigner):

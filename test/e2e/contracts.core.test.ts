@@ -34,6 +34,7 @@ import {
   send,
   setupL1,
 } from "../../contracts/testing.ts";
+import { MAX_L2_GAS_LIMIT } from "../../core/engine/provableLimits.ts";
 
 let f: L1Fixture;
 let startTs: bigint;
@@ -89,6 +90,8 @@ describe("SystemConfig", () => {
     expect(await read("owner")).toBe(f.deployer.account.address);
     expect(await read("unsafeBlockSigner")).toBe(f.deployer.account.address);
     expect(await read("minimumGasLimit")).toBe(21_000_000n);
+    // The bound rollup-config validation and derivation enforce (core/engine/provableLimits.ts).
+    expect(await read("maximumGasLimit")).toBe(MAX_L2_GAS_LIMIT);
     expect(await read("version")).toBe("2.0.0");
   });
 
