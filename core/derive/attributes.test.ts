@@ -4,7 +4,7 @@ import { systemConfigAbi } from "../../contracts/artifacts/SystemConfig.ts";
 import { concatBytes, fromHex, toHex } from "../bytes.ts";
 import { decodeDeposit } from "../engine/depositTx.ts";
 import { decodeL1InfoEcotone } from "../engine/l1Info.ts";
-import { MAX_L2_GAS_LIMIT } from "../engine/provableLimits.ts";
+import { MAX_L2_GAS_LIMIT, MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import type { PipelineError } from "../errors.ts";
 import { buildAttributes } from "./attributes.ts";
 import { deriveDeposits } from "./deposits.ts";
@@ -257,5 +257,18 @@ describe("deposits", () => {
     bad.receipt.logs[0]!.data = new Uint8Array(10);
     const ref = l1.addBlock([bad]);
     expect(deriveDeposits(config, ref.hash, await l1.receipts(ref.hash)).errors).toHaveLength(1);
+  });
+
+  test("a deposit over the provable transaction size (not from Ore's portal) is reported", async () => {
+    const l1 = new FakeL1();
+    // Encoded deposit = data + ~100 bytes of fields: this one is just under, the next just over.
+    const under = fakeTx.deposit({ data: new Uint8Array(MAX_TX_BYTES - 200) });
+    const over = fakeTx.deposit({ data: new Uint8Array(MAX_TX_BYTES) });
+    const ok = l1.addBlock([under]);
+    expect(deriveDeposits(config, ok.hash, await l1.receipts(ok.hash)).errors).toEqual([]);
+    const bad = l1.addBlock([over]);
+    const d = deriveDeposits(config, bad.hash, await l1.receipts(bad.hash));
+    expect(d.errors).toHaveLength(1);
+    expect(d.errors[0]).toContain(`> limit ${MAX_TX_BYTES}`);
   });
 });

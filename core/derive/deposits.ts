@@ -7,6 +7,7 @@
 import { fromHex, toHex } from "../bytes.ts";
 import { depositFromLog, TRANSACTION_DEPOSITED_TOPIC } from "../engine/depositLog.ts";
 import { encodeDeposit } from "../engine/depositTx.ts";
+import { MAX_TX_BYTES } from "../engine/provableLimits.ts";
 import type { RollupConfig } from "./rollupConfig.ts";
 import type { Hex, L1Receipt } from "./types.ts";
 
@@ -15,7 +16,7 @@ const DEPOSIT_TOPIC: Hex = toHex(TRANSACTION_DEPOSITED_TOPIC);
 /**
  * The encoded deposits (type 0x7E) ordered by the portal in the block `blockHash` whose receipts
  * are `receipts`, and the problems found. A malformed portal log is a problem the caller treats
- * as critical: the portal never emits one.
+ * as critical: the portal never emits one, nor a deposit over `MAX_TX_BYTES`.
  */
 export function deriveDeposits(
   rollup: RollupConfig,
@@ -41,7 +42,14 @@ export function deriveDeposits(
           blockHash: hash,
           logIndex: log.logIndex,
         });
-        deposits.push(encodeDeposit(tx));
+        const bytes = encodeDeposit(tx);
+        // Ore's portal caps deposit data at 120,000 bytes; a longer deposit could only come from
+        // another contract at the configured address, and the step machine could not prove it.
+        if (bytes.length > MAX_TX_BYTES)
+          throw new Error(
+            `deposit of ${bytes.length} bytes > limit ${MAX_TX_BYTES} (unprovable in one step)`,
+          );
+        deposits.push(bytes);
       } catch (e) {
         errors.push(`malformed deposit log in receipt ${i}, log ${j}: ${(e as Error).message}`);
       }

@@ -11,9 +11,11 @@
  *   "ore": { "l1CrossDomainMessenger": "0x…", "l1StandardBridge": "0x…", "feeVaultRecipient": "0x…" } }
  * ```
  */
+
 import { fromHex, toHex } from "../bytes.ts";
 import { InvalidGenesisError } from "./errors.ts";
 import { BEACON_ROOTS, PREDEPLOYS } from "./predeploys.ts";
+import { MAX_L2_GAS_LIMIT } from "./provableLimits.ts";
 import { bytesToUint } from "./words.ts";
 
 /** One genesis account. */
@@ -84,12 +86,6 @@ export function parseGenesis(json: unknown): Genesis {
     },
   };
 }
-
-/**
- * Largest L2 block gas limit: SystemConfig's `MAXIMUM_GAS_LIMIT`, the largest at which every
- * block stays provable in single steps (docs/fault-proof.md §10).
- */
-export const MAX_L2_GAS_LIMIT = 45_000_000n;
 
 function gasLimit(v: bigint): bigint {
   if (v > MAX_L2_GAS_LIMIT)
