@@ -43,19 +43,19 @@ function alias(a: string): Uint8Array {
   return fromHex(`0x${v.toString(16).padStart(40, "0")}`);
 }
 
-/** A deposit as the L1 messenger sends it: relayMessage(…) of `message` from the L1 bridge. */
-function relay(message: Hex): Uint8Array {
+/** A deposit as the L1 messenger sends it: relayMessage(…) of `message` (and `value` wei) from the L1 bridge. */
+function relay(message: Hex, value = 0n): Uint8Array {
   const data = encodeFunctionData({
     abi: l2CrossDomainMessengerAbi,
     functionName: "relayMessage",
-    args: [(1n << 240n) | relayNonce++, L1_BRIDGE, BRIDGE, 0n, 200_000n, message],
+    args: [(1n << 240n) | relayNonce++, L1_BRIDGE, BRIDGE, value, 200_000n, message],
   });
   return encodeDeposit({
     sourceHash: userDepositSourceHash(new Uint8Array(32).fill(0xcc), logIndex++),
     from: alias(L1_MESSENGER),
     to: PREDEPLOYS.L2CrossDomainMessenger,
-    mint: 0n,
-    value: 0n,
+    mint: value,
+    value,
     gas: 1_000_000n,
     isSystemTx: false,
     data: fromHex(data),
@@ -76,6 +76,21 @@ function userTx(to: string, data: Hex, gasLimit = 300_000n, value = 0n): Uint8Ar
 async function balanceOf(token: string, who: Hex): Promise<bigint> {
   const data = encodeFunctionData({ abi: optimismMintableERC20Abi, functionName: "balanceOf", args: [who] });
   return BigInt(await e.call<string>("eth_call", { to: token, data }, "latest"));
+}
+
+/** Names of the events in `r` that `abi` decodes, in log order. */
+function names(r: Payload, abi: typeof l2CrossDomainMessengerAbi | typeof l2StandardBridgeAbi): string[] {
+  return r.logs.flatMap((l: Payload) => {
+    try {
+      return [decodeEventLog({ abi, data: l.data, topics: l.topics }).eventName];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function ethBalance(who: string): Promise<bigint> {
+  return BigInt(await e.call<string>("eth_getBalance", who, "latest"));
 }
 
 let l2Token: Hex;
@@ -135,18 +150,8 @@ describe("L2 ERC-20 bridge", () => {
       });
     const rs = await block([relay(finalize(l2Token, L1_TOKEN, 1000n)), relay(finalize(l2Token, BOB, 5n))]);
     expect(rs.map((r) => r.status)).toEqual(["0x1", "0x1"]); // relays never revert
-    const names = (r: Payload, abi: typeof l2CrossDomainMessengerAbi | typeof l2StandardBridgeAbi) =>
-      r.logs.flatMap((l: Payload) => {
-        try {
-          return [decodeEventLog({ abi, data: l.data, topics: l.topics }).eventName];
-        } catch {
-          return [];
-        }
-      });
     expect(names(rs[0]!, l2CrossDomainMessengerAbi)).toContain("RelayedMessage");
-    expect(names(rs[0]!, l2StandardBridgeAbi)).toEqual(
-      expect.arrayContaining(["DepositFinalized", "ERC20BridgeFinalized"]),
-    );
+    expect(names(rs[0]!, l2StandardBridgeAbi)).toEqual(["DepositFinalized", "ERC20BridgeFinalized"]);
     expect(names(rs[1]!, l2CrossDomainMessengerAbi)).toContain("FailedRelayedMessage");
     expect(await balanceOf(l2Token, BOB)).toBe(1000n);
     // Only the messenger relaying the L1 bridge may finalize.
@@ -202,6 +207,59 @@ describe("L2 ERC-20 bridge", () => {
       120n,
       "0xabcd",
     ]);
+  });
+
+  test("ETH: a deposit relayed from the L1 bridge pays the recipient; bridgeETH and the legacy withdraw send it back", async () => {
+    const finalize = encodeFunctionData({
+      abi: l2StandardBridgeAbi,
+      functionName: "finalizeBridgeETH",
+      args: [ALICE, BOB, 7000n, "0x"],
+    });
+    const bobBefore = await ethBalance(BOB);
+    const [r] = await block([relay(finalize, 7000n)]);
+    expect(r!.status).toBe("0x1");
+    expect(names(r!, l2CrossDomainMessengerAbi)).toContain("RelayedMessage");
+    expect(names(r!, l2StandardBridgeAbi)).toEqual(["DepositFinalized", "ETHBridgeFinalized"]);
+    expect((await ethBalance(BOB)) - bobBefore).toBe(7000n);
+
+    const bridgeEth = encodeFunctionData({
+      abi: l2StandardBridgeAbi,
+      functionName: "bridgeETHTo",
+      args: [BOB, 100_000, "0x01"],
+    });
+    const legacy = encodeFunctionData({
+      abi: l2StandardBridgeAbi,
+      functionName: "withdraw",
+      args: ["0xDeadDeAddeAddEAddeadDEaDDEAdDeaDDeAD0000", 30n, 100_000, "0x"],
+    });
+    const passerBefore = await ethBalance(toHex(PREDEPLOYS.L2ToL1MessagePasser));
+    const [w1, w2] = await block([
+      userTx(BRIDGE, bridgeEth, 300_000n, 50n),
+      userTx(BRIDGE, legacy, 300_000n, 30n),
+    ]);
+    expect([w1!.status, w2!.status]).toEqual(["0x1", "0x1"]);
+    expect(names(w1!, l2StandardBridgeAbi)).toEqual(["WithdrawalInitiated", "ETHBridgeInitiated"]);
+    expect(names(w1!, l2CrossDomainMessengerAbi)).toEqual(["SentMessage", "SentMessageExtension1"]);
+    // The value goes with the withdrawal into the message passer (which burns it later).
+    expect((await ethBalance(toHex(PREDEPLOYS.L2ToL1MessagePasser))) - passerBefore).toBe(80n);
+    const passed = w1!.logs
+      .filter((l: Payload) => l.address === toHex(PREDEPLOYS.L2ToL1MessagePasser))
+      .map((l: Payload) =>
+        decodeEventLog({ abi: l2ToL1MessagePasserAbi, data: l.data, topics: l.topics }),
+      )[0]!;
+    const args = passed.args as { target: Hex; value: bigint; data: Hex };
+    expect([BigInt(args.target), args.value]).toEqual([BigInt(L1_MESSENGER), 50n]);
+    const relayCall = decodeFunctionData({ abi: l2CrossDomainMessengerAbi, data: args.data });
+    const [, sender, target, value, , message] = relayCall.args as [bigint, Hex, Hex, bigint, bigint, Hex];
+    expect([BigInt(sender), BigInt(target), value]).toEqual([BigInt(BRIDGE), BigInt(L1_BRIDGE), 50n]);
+    const onL1 = decodeFunctionData({ abi: l1StandardBridgeAbi, data: message });
+    expect(onL1.functionName).toBe("finalizeBridgeETH");
+    const [from, to, amount, extra] = onL1.args as [Hex, Hex, bigint, Hex];
+    expect([BigInt(from), BigInt(to), amount, extra]).toEqual([BigInt(ALICE), BigInt(BOB), 50n, "0x01"]);
+    // A legacy ETH withdrawal must carry its amount.
+    await expect(
+      e.call("eth_estimateGas", { from: ALICE, to: BRIDGE, data: legacy, value: "0x1" }),
+    ).rejects.toThrow("must include sufficient ETH value");
   });
 
   test("refused: plain ERC-20s, a wrong remote token, more than the balance, ETH with a token", async () => {

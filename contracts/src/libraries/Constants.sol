@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 /// @title Constants
-/// @notice Addresses and values shared by the L1 contracts.
+/// @notice Addresses and values shared by Ore's contracts.
 library Constants {
     /// @notice Placeholder for "no cross-domain sender right now"; a non-zero value keeps the
     ///         storage slot warm and non-zero between withdrawals, as in Bedrock.
