@@ -2,17 +2,22 @@
  * End-to-end: a batch with an invalid transaction gives a deposits-only block, and the fault-proof
  * machine proves the same block from the batch's transactions.
  *
- * With the batcher stopped, an L1 deposit is sequenced into block D (the first of its epoch).
- * The batcher's key then posts, as one valid channel, the sequencer's blocks up to D − 1 and, for
- * D, a batch holding a valid transfer (signed, never sent to the pool) followed by a transaction
- * with a nonce from the future. Deriving D, both nodes ask their engine for a block of
- * [L1 attributes deposit, user deposit, transfer, bad transaction]; the engine refuses it
- * (-38003) and the driver builds D again from the deposits alone (docs/rollup-node.md, driver
- * step 3; OP's rule since Holocene: the invalid payload is replaced by its deposits-only
- * version). Both nodes hold the same D, without the transfer; in block mode the step machine,
- * given D's attributes' transactions, meets the bad transaction, restarts the block with its
- * deposits only (docs/fault-proof.md §3.3) and ends at D's hash, state root and the node's output
- * root. The batcher, started again, carries the chain on from D.
+ * With the batcher stopped, the batcher's key posts, as one valid channel, the sequencer's
+ * unsafe blocks as they are and then, for one block, a batch holding an invalid transaction.
+ * Deriving that block, both nodes ask their engine for it; the engine refuses it (-38003) and the
+ * driver builds it again from the attributes' deposits alone (docs/rollup-node.md, driver step 3;
+ * OP's rule since Holocene: an invalid payload is replaced by its deposits-only version). Both
+ * nodes must hold the same block; in block mode the step machine, given the attributes'
+ * transactions, meets the invalid one, restarts the block with its deposits only
+ * (docs/fault-proof.md §3.3) and must end at the block's hash, state root, receipts root and the
+ * node's output root. Then the batcher, started again, carries the chain on.
+ *
+ * 1. Block D holds an L1 deposit (the first of its epoch); its batch is a valid transfer (never
+ *    sent to the pool) then a transaction with a nonce from the future. D keeps the deposit and
+ *    loses the transfer; here the sequencer's own D was deposits-only, so its hash is unchanged.
+ * 2. Block E held a user transaction from the pool; its batch instead holds a transaction from a
+ *    key without funds. The sequencer drops its E (and what followed) for the deposits-only E,
+ *    and sequences the dropped transaction again in a later block, which the verifier derives.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
@@ -25,10 +30,12 @@ import { batchFromBlock, ChannelOut } from "../../core/derive/channelOut.ts";
 import { encodeBatcherData, type Frame } from "../../core/derive/frame.ts";
 import { generateBlockAsync } from "../../core/proof/txs.ts";
 import { devAccount, ROLES } from "../../node/devnet/accounts.ts";
+import type { Devnet } from "../../node/devnet/devnet.ts";
 import { engineBlock } from "../../node/prove/engineBlock.ts";
 import { channelCodec } from "../../node/rollup/codec.ts";
 import type { RpcBlock } from "../../node/rollup/engineClient.ts";
 import { fullL2BlockInput } from "../../node/rollup/l2Source.ts";
+import { rawTransaction } from "../../node/rollup/l2Transactions.ts";
 import {
   devnetClients,
   rpc,
@@ -55,31 +62,107 @@ afterAll(async () => {
 const getBlock = (url: string, n: number) =>
   rpc<RpcBlock>(url, "eth_getBlockByNumber", [`0x${n.toString(16)}`, true]);
 
+const fees = { maxFeePerGas: parseGwei("3"), maxPriorityFeePerGas: parseGwei("1") };
+
+/** Stops the batcher and waits until both nodes have derived all it posted; returns the safe head. */
+async function stopBatcherAndSettle(d: Devnet): Promise<number> {
+  const c = devnetClients(d);
+  const batcher = devAccount(ROLES.batcher).address;
+  await d.batcher!.stop();
+  await waitFor("the batcher's transactions to be mined", async () => {
+    const [latest, pending] = await Promise.all([
+      c.l1Public.getTransactionCount({ address: batcher, blockTag: "latest" }),
+      c.l1Public.getTransactionCount({ address: batcher, blockTag: "pending" }),
+    ]);
+    return latest === pending;
+  });
+  return waitFor("derivation to take what the batcher posted", async () => {
+    const [s, v] = await Promise.all([
+      syncStatus(d.info.rollupRpcUrl),
+      syncStatus(d.info.verifier.rollupRpcUrl),
+    ]);
+    const l1 = Number(await rpc<Hex>(d.info.l1.rpcUrl, "eth_blockNumber"));
+    return s.current_l1.number >= l1 && v.current_l1.number >= l1 && s.safe_l2.number === v.safe_l2.number
+      ? s.safe_l2.number
+      : undefined;
+  });
+}
+
+/**
+ * Posts from the batcher's key, as one valid single-frame channel, the sequencer's blocks
+ * `safe + 1 … n − 1` as they are and block `n`'s batch (its parent, origin and timestamp) with
+ * `txs` as its transactions. Returns each node's deposits-only retry count before the post.
+ */
+async function postChannel(d: Devnet, safe: number, n: number, txs: Hex[]): Promise<number[]> {
+  const c = devnetClients(d);
+  const out = new ChannelOut({ compressor: channelCodec, algo: "zlib", id: new Uint8Array(randomBytes(16)) });
+  for (let m = safe + 1; m < n; m++) out.addBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, m)));
+  const batch = batchFromBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, n)));
+  out.addBatch({ ...batch, transactions: txs.map(fromHex) });
+  out.close();
+  const frames = out.outputFrames(100_000) as Frame[];
+  expect(frames.length).toBe(1);
+  const wallet = createWalletClient({
+    chain: c.l1,
+    account: privateKeyToAccount(devAccount(ROLES.batcher).privateKey),
+    transport: http(d.info.l1.rpcUrl),
+  });
+  const before = [d.verifier, d.sequencer].map((x) => x.node.driver.stats.depositOnlyRetries);
+  const posted = await wallet.sendTransaction({
+    to: d.info.contracts.BatchFeed,
+    data: viemHex(appendBatchCalldata(encodeBatcherData(frames))),
+  });
+  expect((await c.l1Public.waitForTransactionReceipt({ hash: posted })).status).toBe("success");
+  return before;
+}
+
+/**
+ * Proves block `n` (from the verifier's engine) in block mode twice: from the transactions the
+ * derived attributes held (`attributesTxs`, deposits first) and from the block's own; both must
+ * end at the block and the verifier node's output root. Returns the first trace's restart index.
+ */
+async function proveDepositsOnly(d: Devnet, n: number, attributesTxs: Hex[]) {
+  const b = await engineBlock(d.info.verifier.l2RpcUrl, BigInt(n));
+  const restarted = await generateBlockAsync({ ...b.req, txs: attributesTxs.map(fromHex) }, b.fetch, {
+    verify: true,
+  });
+  const plain = await generateBlockAsync(b.req, b.fetch, { verify: true });
+  const output = await rpc<{ outputRoot: Hex }>(d.info.verifier.rollupRpcUrl, "optimism_outputAtBlock", [
+    `0x${n.toString(16)}`,
+  ]);
+  const summary = (tr: typeof plain) => ({
+    hash: toHex(tr.blockHash),
+    stateRoot: toHex(tr.worldRoot),
+    receiptsRoot: toHex(tr.receiptsRoot),
+    logsBloom: toHex(tr.logsBloom),
+    gasUsed: tr.blockGasUsed,
+    outputRoot: toHex(tr.outputRoot),
+    txs: tr.outcomes.length,
+  });
+  const expected = {
+    hash: b.block.hash as Hex,
+    stateRoot: b.block.stateRoot as Hex,
+    receiptsRoot: b.block.receiptsRoot as Hex,
+    logsBloom: b.block.logsBloom as Hex,
+    gasUsed: BigInt(b.block.gasUsed as string),
+    outputRoot: output.outputRoot,
+    txs: b.req.txs.length,
+  };
+  expect(summary(restarted)).toEqual(expected);
+  expect(summary(plain)).toEqual(expected);
+  expect(plain.restartedAt).toBeUndefined();
+  console.log(
+    `block ${n}: batch of ${attributesTxs.length} transactions restarted at ${restarted.restartedAt} ` +
+      `(${restarted.roots.length - 1} steps; ${plain.roots.length - 1} from the deposits alone), hash ${b.block.hash}`,
+  );
+  return { restartedAt: restarted.restartedAt, depositCount: b.req.txs.length };
+}
+
 test("a derived batch with an invalid transaction becomes its deposits-only block, on both nodes and in the step machine", async () => {
   try {
     const d = t.devnet;
     const c = devnetClients(d);
-    const batcherKey = devAccount(ROLES.batcher);
-
-    // Stop the batcher and let derivation take everything it posted: the safe head S.
-    await d.batcher!.stop();
-    await waitFor("the batcher's transactions to be mined", async () => {
-      const [latest, pending] = await Promise.all([
-        c.l1Public.getTransactionCount({ address: batcherKey.address, blockTag: "latest" }),
-        c.l1Public.getTransactionCount({ address: batcherKey.address, blockTag: "pending" }),
-      ]);
-      return latest === pending;
-    });
-    const safe = await waitFor("derivation to take what the batcher posted", async () => {
-      const [s, v] = await Promise.all([
-        syncStatus(d.info.rollupRpcUrl),
-        syncStatus(d.info.verifier.rollupRpcUrl),
-      ]);
-      const l1 = Number(await rpc<Hex>(d.info.l1.rpcUrl, "eth_blockNumber"));
-      return s.current_l1.number >= l1 && v.current_l1.number >= l1 && s.safe_l2.number === v.safe_l2.number
-        ? s.safe_l2.number
-        : undefined;
-    });
+    const safe = await stopBatcherAndSettle(d);
 
     // An L1 deposit, sequenced into block D (unsafe: nothing posts it).
     const depositor = devnetClients(d, 6);
@@ -98,9 +181,9 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
     // The sequencer's D holds only deposits (nobody else sends transactions here).
     expect(sequenced.transactions.every((tx) => Number(tx.type) === 0x7e)).toBe(true);
 
-    // D's batch: a valid transfer, then a transaction whose nonce is one ahead of its sender's.
+    // D's batch: a valid transfer (never sent to the pool), then a transaction whose nonce is one
+    // ahead of its sender's.
     const chainId = d.info.l2.chainId;
-    const fees = { maxFeePerGas: parseGwei("3"), maxPriorityFeePerGas: parseGwei("1") };
     const alice = privateKeyToAccount(devAccount(7).privateKey);
     const bob = privateKeyToAccount(devAccount(8).privateKey);
     const [aliceNonce, bobNonce] = await Promise.all([
@@ -125,31 +208,7 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
       gas: 21_000n,
       ...fees,
     });
-
-    // One channel: the sequencer's blocks S+1 … D−1 as they are, and D with the two transactions.
-    const out = new ChannelOut({
-      compressor: channelCodec,
-      algo: "zlib",
-      id: new Uint8Array(randomBytes(16)),
-    });
-    for (let n = safe + 1; n < D; n++) out.addBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, n)));
-    const batchD = batchFromBlock(fullL2BlockInput(sequenced));
-    expect(batchD.transactions.length).toBe(0);
-    out.addBatch({ ...batchD, transactions: [fromHex(good), fromHex(bad)] });
-    out.close();
-    const frames = out.outputFrames(100_000) as Frame[];
-    expect(frames.length).toBe(1);
-    const wallet = createWalletClient({
-      chain: c.l1,
-      account: privateKeyToAccount(batcherKey.privateKey),
-      transport: http(d.info.l1.rpcUrl),
-    });
-    const retriesBefore = [d.verifier, d.sequencer].map((x) => x.node.driver.stats.depositOnlyRetries);
-    const posted = await wallet.sendTransaction({
-      to: d.info.contracts.BatchFeed,
-      data: viemHex(appendBatchCalldata(encodeBatcherData(frames))),
-    });
-    expect((await c.l1Public.waitForTransactionReceipt({ hash: posted })).status).toBe("success");
+    const retriesBefore = await postChannel(d, safe, D, [good, bad]);
 
     // Both nodes derive D from the deposits alone, and agree on it and on everything before.
     await waitBothSafe(d, D, 60_000);
@@ -162,7 +221,7 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
     ]);
     const depositsOnly = sequenced.transactions.map((tx) => tx.hash);
     expect(derived.transactions.map((tx) => tx.hash)).toEqual(depositsOnly);
-    expect(derived.transactions.map((tx) => tx.hash)).toContain(l2Deposit!);
+    expect(depositsOnly).toContain(l2Deposit!);
     expect(derived.hash).toBe(seqD.hash);
     for (let n = safe + 1; n < D; n++) {
       expect((await getBlock(d.info.verifier.l2RpcUrl, n)).hash).toBe(
@@ -173,45 +232,15 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
     expect(await c.verifierL2.getBalance({ address: recipient, blockNumber: BigInt(D) })).toBe(
       parseEther("2"),
     );
-    const goodHash = keccak256(good);
-    expect(await rpc(d.info.verifier.l2RpcUrl, "eth_getTransactionByHash", [goodHash])).toBeNull();
-    expect(await rpc(d.info.l2.rpcUrl, "eth_getTransactionByHash", [goodHash])).toBeNull();
+    expect(await rpc(d.info.verifier.l2RpcUrl, "eth_getTransactionByHash", [keccak256(good)])).toBeNull();
+    expect(await rpc(d.info.l2.rpcUrl, "eth_getTransactionByHash", [keccak256(good)])).toBeNull();
 
-    // Block mode: from the attributes' transactions, the machine restarts D with its deposits only.
-    const b = await engineBlock(d.info.verifier.l2RpcUrl, BigInt(D));
-    const attributesTxs = [...b.req.txs, fromHex(good), fromHex(bad)];
-    const restarted = await generateBlockAsync({ ...b.req, txs: attributesTxs }, b.fetch, { verify: true });
-    const plain = await generateBlockAsync(b.req, b.fetch, { verify: true });
-    const output = await rpc<{ outputRoot: Hex }>(d.info.verifier.rollupRpcUrl, "optimism_outputAtBlock", [
-      `0x${D.toString(16)}`,
-    ]);
-    const summary = (tr: typeof plain) => ({
-      hash: toHex(tr.blockHash),
-      stateRoot: toHex(tr.worldRoot),
-      receiptsRoot: toHex(tr.receiptsRoot),
-      logsBloom: toHex(tr.logsBloom),
-      gasUsed: tr.blockGasUsed,
-      outputRoot: toHex(tr.outputRoot),
-      txs: tr.outcomes.length,
-    });
-    const expected = {
-      hash: derived.hash,
-      stateRoot: b.block.stateRoot as Hex,
-      receiptsRoot: b.block.receiptsRoot as Hex,
-      logsBloom: b.block.logsBloom as Hex,
-      gasUsed: BigInt(b.block.gasUsed as string),
-      outputRoot: output.outputRoot,
-      txs: depositsOnly.length,
-    };
-    expect(summary(restarted)).toEqual(expected);
-    expect(summary(plain)).toEqual(expected);
-    // The restart happened at the bad transaction, after the transfer had run.
-    expect(restarted.restartedAt).toBe(b.req.txs.length + 1);
-    expect(plain.restartedAt).toBeUndefined();
-    console.log(
-      `block ${D}: batch of ${attributesTxs.length} transactions restarted at ${restarted.restartedAt} ` +
-        `(${restarted.roots.length - 1} steps; ${plain.roots.length - 1} from the deposits alone), hash ${derived.hash}`,
-    );
+    // Block mode: from the attributes' transactions the machine runs the transfer, meets the bad
+    // transaction, and restarts D with its deposits only.
+    const deposits = sequenced.transactions.map((tx) => viemHex(rawTransaction(tx)));
+    const p = await proveDepositsOnly(d, D, [...deposits, good, bad]);
+    expect(p.restartedAt).toBe(deposits.length + 1);
+    expect(p.depositCount).toBe(deposits.length);
 
     // The batcher, back, carries the chain on from D; both nodes keep agreeing.
     await d.restartBatcher();
@@ -223,4 +252,70 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
     failed = true;
     throw e;
   }
-}, 240_000);
+}, 180_000);
+
+test("a sequenced block replaced by its deposits-only version: the sequencer reorgs to it and sequences the dropped transaction again", async () => {
+  try {
+    const d = t.devnet;
+    const c = devnetClients(d);
+    const safe = await stopBatcherAndSettle(d);
+
+    // A user transaction through the pool lands in the sequencer's block E.
+    const carol = devnetClients(d, 9);
+    const to = viemHex(new Uint8Array(randomBytes(20)));
+    const sent = await carol.l2Wallet.sendTransaction({ to, value: parseEther("0.25") });
+    const first = await c.l2Public.waitForTransactionReceipt({ hash: sent, timeout: 30_000 });
+    const E = Number(first.blockNumber);
+    expect(E).toBeGreaterThan(safe);
+    const original = await getBlock(d.info.l2.rpcUrl, E);
+    const deposits = original.transactions.filter((tx) => Number(tx.type) === 0x7e);
+    expect(original.transactions.length).toBeGreaterThan(deposits.length);
+
+    // E's batch instead holds a transaction from a key with no funds at all.
+    const broke = privateKeyToAccount(viemHex(new Uint8Array(randomBytes(32))));
+    const bad = await broke.signTransaction({
+      chainId: d.info.l2.chainId,
+      type: "eip1559",
+      nonce: 0,
+      to,
+      value: 0n,
+      gas: 21_000n,
+      ...fees,
+    });
+    const before = await postChannel(d, safe, E, [bad]);
+
+    // Both nodes end with E = its deposits alone: the sequencer dropped its own E for it.
+    await waitBothSafe(d, E, 60_000);
+    expect(d.verifier.node.driver.stats.depositOnlyRetries).toBeGreaterThan(before[0]!);
+    expect(d.sequencer.node.driver.stats.depositOnlyRetries).toBeGreaterThan(before[1]!);
+    const [derived, seqE] = await Promise.all([
+      getBlock(d.info.verifier.l2RpcUrl, E),
+      getBlock(d.info.l2.rpcUrl, E),
+    ]);
+    expect(derived.hash).toBe(seqE.hash);
+    expect(derived.hash).not.toBe(original.hash);
+    expect(derived.transactions.map((tx) => tx.hash)).toEqual(deposits.map((tx) => tx.hash));
+
+    const p = await proveDepositsOnly(d, E, [...deposits.map((tx) => viemHex(rawTransaction(tx))), bad]);
+    expect(p.restartedAt).toBe(deposits.length);
+
+    // The sequencer puts the dropped transaction in a later block; the verifier follows.
+    const again = await waitFor(
+      "the dropped transaction sequenced again",
+      async () => {
+        const r = await c.l2Public.getTransactionReceipt({ hash: sent }).catch(() => undefined);
+        return r && Number(r.blockNumber) > E ? r : undefined;
+      },
+      30_000,
+    );
+    expect(again.status).toBe("success");
+    await d.restartBatcher();
+    await waitBothSafe(d, Number(again.blockNumber), 90_000);
+    const v = await c.verifierL2.getTransactionReceipt({ hash: sent });
+    expect(v.blockHash).toBe(again.blockHash);
+    expect(d.verifier.node.driver.haltReason()).toBeUndefined();
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+}, 180_000);
