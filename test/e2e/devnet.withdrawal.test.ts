@@ -4,27 +4,18 @@
  * covering the withdrawal, prove it on L1 with a proof from the L2 engine's eth_getProof,
  * wait out the finalization period and finalize, receiving the ETH on L1.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { parseEther } from "viem";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { l2OutputOracleAbi } from "../../contracts/artifacts/index.ts";
-import { devnetClients, startTestDevnet, type TestDevnet, waitFor } from "../helpers/devnet.ts";
+import { devnetClients, useTestDevnet, waitFor } from "../helpers/devnet.ts";
 
-let t: TestDevnet;
-let failed = false;
+const net = useTestDevnet();
 
-beforeAll(async () => {
-  t = await startTestDevnet();
-}, 60_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs();
-  await t?.stop();
-}, 30_000);
-
-test("deposit → L2 transfer → withdrawal → prove → finalize", async () => {
-  try {
-    const c = devnetClients(t.devnet, 4);
+test(
+  "deposit → L2 transfer → withdrawal → prove → finalize",
+  net.guard(async () => {
+    const c = devnetClients(net.devnet, 4);
     const recipient = "0x00000000000000000000000000000000000ab0de";
     const t0 = Date.now();
     const depositHash = await c.l1Wallet.depositTransaction({
@@ -47,7 +38,7 @@ test("deposit → L2 transfer → withdrawal → prove → finalize", async () =
     // viem reads latestOutputIndex(), which (as in Bedrock) reverts before the first proposal.
     await waitFor("a first output proposal", async () => {
       const n = await c.l1Public.readContract({
-        address: t.devnet.info.contracts.L2OutputOracle,
+        address: net.devnet.info.contracts.L2OutputOracle,
         abi: l2OutputOracleAbi,
         functionName: "nextOutputIndex",
       });
@@ -74,8 +65,6 @@ test("deposit → L2 transfer → withdrawal → prove → finalize", async () =
     console.log(
       `round trip ${((Date.now() - t0) / 1000).toFixed(1)} s (withdrawal → proven ${((tProven - tWithdraw) / 1000).toFixed(1)} s, → finalized ${((Date.now() - tProven) / 1000).toFixed(1)} s)`,
     );
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
-}, 180_000);
+  }),
+  180_000,
+);

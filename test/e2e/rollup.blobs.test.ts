@@ -3,33 +3,16 @@
  * KZG commitments and proofs computed in TypeScript; anvil verifies them), and the verifier
  * fetches the blobs, checks each against its versioned hash and derives the same chain.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { type Hex, parseEther } from "viem";
-import {
-  devnetClients,
-  rpc,
-  startTestDevnet,
-  syncStatus,
-  type TestDevnet,
-  waitBothSafe,
-  waitFor,
-} from "../helpers/devnet.ts";
+import { devnetClients, rpc, syncStatus, useTestDevnet, waitBothSafe, waitFor } from "../helpers/devnet.ts";
 
-let t: TestDevnet;
-let failed = false;
+const net = useTestDevnet({ da: "blobs" }, { logLines: 100 });
 
-beforeAll(async () => {
-  t = await startTestDevnet({ da: "blobs" });
-}, 60_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs(100);
-  await t?.stop();
-}, 30_000);
-
-test("blob batches carry L2 transactions to the verifier", async () => {
-  try {
-    const d = t.devnet;
+test(
+  "blob batches carry L2 transactions to the verifier",
+  net.guard(async () => {
+    const d = net.devnet;
     const c = devnetClients(d, 8);
     const hash = await c.l2Wallet.sendTransaction({
       to: "0x000000000000000000000000000000000000b10b",
@@ -54,8 +37,6 @@ test("blob batches carry L2 transactions to the verifier", async () => {
     );
     expect(tx.type).toBe("0x3");
     expect(tx.blobVersionedHashes?.length).toBe(1);
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
-}, 180_000);
+  }),
+  180_000,
+);

@@ -4,36 +4,21 @@
  * empty-batch blocks of that window from L1 alone, and the deposit is in the first of its
  * epoch. The sequencer, started again, takes over from the derived chain and both agree.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { type Hex, parseEther } from "viem";
 import { getL2TransactionHashes } from "viem/op-stack";
-import {
-  devnetClients,
-  rpc,
-  startTestDevnet,
-  syncStatus,
-  type TestDevnet,
-  waitBothSafe,
-  waitFor,
-} from "../helpers/devnet.ts";
+import { devnetClients, rpc, syncStatus, useTestDevnet, waitBothSafe, waitFor } from "../helpers/devnet.ts";
 
 const SEQ_WINDOW = 6;
-let t: TestDevnet;
-let failed = false;
+const net = useTestDevnet(
+  { params: { seqWindowSize: SEQ_WINDOW, channelTimeout: 4 } },
+  { ready: (t) => waitBothSafe(t.devnet, 3), logLines: 120 },
+);
 
-beforeAll(async () => {
-  t = await startTestDevnet({ params: { seqWindowSize: SEQ_WINDOW, channelTimeout: 4 } });
-  await waitBothSafe(t.devnet, 3);
-}, 60_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs(120);
-  await t?.stop();
-}, 30_000);
-
-test("a deposit reaches L2 through derivation alone while the sequencer is stopped", async () => {
-  try {
-    const d = t.devnet;
+test(
+  "a deposit reaches L2 through derivation alone while the sequencer is stopped",
+  net.guard(async () => {
+    const d = net.devnet;
     const stoppedAt = await rpc<Hex>(d.info.rollupRpcUrl, "admin_stopSequencer");
     expect(await rpc<boolean>(d.info.rollupRpcUrl, "admin_sequencerActive")).toBe(false);
     await d.batcher!.stop();
@@ -79,8 +64,6 @@ test("a deposit reaches L2 through derivation alone while the sequencer is stopp
     const tr = await c.l2Public.waitForTransactionReceipt({ hash: transfer, timeout: 60_000 });
     await waitBothSafe(d, Number(tr.blockNumber), 120_000);
     await waitFor("verifier has the transfer", () => c.verifierL2.getTransactionReceipt({ hash: transfer }));
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
-}, 240_000);
+  }),
+  240_000,
+);

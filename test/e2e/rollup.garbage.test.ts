@@ -5,7 +5,7 @@
  * for the next unsafe blocks posted twice (a duplicate). Both nodes must take the valid frame,
  * ignore the rest (and count it), agree, and go on once the batcher is back.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { createWalletClient, type Hex, http, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -16,32 +16,14 @@ import { devAccount, ROLES } from "../../node/devnet/accounts.ts";
 import { channelCodec } from "../../node/rollup/codec.ts";
 import type { RpcBlock } from "../../node/rollup/engineClient.ts";
 import { fullL2BlockInput } from "../../node/rollup/l2Source.ts";
-import {
-  devnetClients,
-  rpc,
-  startTestDevnet,
-  syncStatus,
-  type TestDevnet,
-  waitBothSafe,
-  waitFor,
-} from "../helpers/devnet.ts";
+import { devnetClients, rpc, syncStatus, useTestDevnet, waitBothSafe, waitFor } from "../helpers/devnet.ts";
 
-let t: TestDevnet;
-let failed = false;
+const net = useTestDevnet({}, { ready: (t) => waitBothSafe(t.devnet, 3), logLines: 120 });
 
-beforeAll(async () => {
-  t = await startTestDevnet();
-  await waitBothSafe(t.devnet, 3);
-}, 60_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs(120);
-  await t?.stop();
-}, 30_000);
-
-test("garbage, truncated, incomplete and duplicate frames are ignored without stalling", async () => {
-  try {
-    const d = t.devnet;
+test(
+  "garbage, truncated, incomplete and duplicate frames are ignored without stalling",
+  net.guard(async () => {
+    const d = net.devnet;
     const c = devnetClients(d);
     const batcherKey = devAccount(ROLES.batcher);
     await d.batcher!.stop();
@@ -108,8 +90,6 @@ test("garbage, truncated, incomplete and duplicate frames are ignored without st
     const s = await syncStatus(d.info.rollupRpcUrl);
     await waitBothSafe(d, s.unsafe_l2.number + 3, 90_000);
     expect(d.verifier.node.driver.haltReason()).toBeUndefined();
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
-}, 180_000);
+  }),
+  180_000,
+);

@@ -6,31 +6,15 @@
  * agree again: same safe blocks and state roots, every L1 origin canonical, the dropped
  * deposit gone from L2. `ORE_SOAK=1` runs every depth with both variants.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type Hex, parseEther } from "viem";
 import { getL2TransactionHashes } from "viem/op-stack";
-import {
-  devnetClients,
-  rpc,
-  startTestDevnet,
-  syncStatus,
-  type TestDevnet,
-  waitBothSafe,
-  waitFor,
-} from "../helpers/devnet.ts";
+import { devnetClients, rpc, syncStatus, useTestDevnet, waitBothSafe, waitFor } from "../helpers/devnet.ts";
 
-let t: TestDevnet;
-let failed = false;
-
-beforeAll(async () => {
-  t = await startTestDevnet({ params: { seqWindowSize: 20, channelTimeout: 10 } });
-  await waitBothSafe(t.devnet, 5);
-}, 60_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs(150);
-  await t?.stop();
-}, 30_000);
+const net = useTestDevnet(
+  { params: { seqWindowSize: 20, channelTimeout: 10 } },
+  { ready: (t) => waitBothSafe(t.devnet, 5), logLines: 150 },
+);
 
 const soak = process.env.ORE_SOAK === "1";
 const cases: { depth: number; batches: boolean; deposit?: boolean }[] = soak
@@ -46,7 +30,7 @@ const cases: { depth: number; batches: boolean; deposit?: boolean }[] = soak
     ];
 
 async function l1Head(): Promise<number> {
-  return Number(await rpc<Hex>(t.devnet.info.l1.rpcUrl, "eth_blockNumber"));
+  return Number(await rpc<Hex>(net.devnet.info.l1.rpcUrl, "eth_blockNumber"));
 }
 
 async function waitL1Blocks(n: number): Promise<void> {
@@ -56,9 +40,10 @@ async function waitL1Blocks(n: number): Promise<void> {
 
 describe("L1 reorgs", () => {
   for (const c of cases) {
-    test(`depth ${c.depth}, ${c.batches ? "with" : "without"} batch transactions${c.deposit ? ", with a deposit" : ""}`, async () => {
-      try {
-        const d = t.devnet;
+    test(
+      `depth ${c.depth}, ${c.batches ? "with" : "without"} batch transactions${c.deposit ? ", with a deposit" : ""}`,
+      net.guard(async () => {
+        const d = net.devnet;
         if (!c.batches) {
           await d.batcher!.stop();
           await waitL1Blocks(c.depth + 2);
@@ -99,10 +84,8 @@ describe("L1 reorgs", () => {
           expect(await rpc(d.info.l2.rpcUrl, "eth_getTransactionReceipt", [depositL2])).toBeNull();
           expect(await rpc(d.info.verifier.l2RpcUrl, "eth_getTransactionReceipt", [depositL2])).toBeNull();
         }
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }, 180_000);
+      }),
+      180_000,
+    );
   }
 });

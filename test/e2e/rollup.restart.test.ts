@@ -5,58 +5,52 @@
  * the old safe height keeps its hash and the safe head does not go back), and the chain goes
  * on: both nodes reach a later safe head together.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Hex } from "viem";
-import {
-  devnetClients,
-  rpc,
-  startTestDevnet,
-  syncStatus,
-  type TestDevnet,
-  waitBothSafe,
-} from "../helpers/devnet.ts";
+import { devnetClients, rpc, syncStatus, useTestDevnet, waitBothSafe } from "../helpers/devnet.ts";
 
-let t: TestDevnet;
-let failed = false;
 let sending = true;
 let sent = 0;
 
-beforeAll(async () => {
-  t = await startTestDevnet();
-  await waitBothSafe(t.devnet, 3);
-  // Background traffic: a transfer every 700 ms from account 7 (errors during restarts are expected).
-  const c = devnetClients(t.devnet, 7);
-  (async () => {
-    while (sending) {
-      try {
-        await c.l2Wallet.sendTransaction({ to: "0x000000000000000000000000000000000000c0de", value: 1n });
-        sent++;
-      } catch {
-        // The sequencer's engine may be down right now.
-      }
-      await Bun.sleep(700);
-    }
-  })();
-}, 60_000);
-
-afterAll(async () => {
-  sending = false;
-  if (failed) t?.dumpLogs(150);
-  await t?.stop();
-}, 30_000);
+const net = useTestDevnet(
+  {},
+  {
+    async ready(t) {
+      await waitBothSafe(t.devnet, 3);
+      // Background traffic: a transfer every 700 ms from account 7 (errors during restarts are expected).
+      const c = devnetClients(t.devnet, 7);
+      (async () => {
+        while (sending) {
+          try {
+            await c.l2Wallet.sendTransaction({ to: "0x000000000000000000000000000000000000c0de", value: 1n });
+            sent++;
+          } catch {
+            // The sequencer's engine may be down right now.
+          }
+          await Bun.sleep(700);
+        }
+      })();
+    },
+    beforeStop() {
+      sending = false;
+    },
+    logLines: 150,
+  },
+);
 
 const steps: [string, () => Promise<void>][] = [
-  ["sequencer engine killed (SIGKILL)", () => t.devnet.restartEngine("sequencer", true)],
-  ["verifier engine stopped", () => t.devnet.restartEngine("verifier")],
-  ["sequencer node", () => t.devnet.restartNode("sequencer")],
-  ["verifier node", () => t.devnet.restartNode("verifier")],
-  ["batcher", () => t.devnet.restartBatcher()],
+  ["sequencer engine killed (SIGKILL)", () => net.devnet.restartEngine("sequencer", true)],
+  ["verifier engine stopped", () => net.devnet.restartEngine("verifier")],
+  ["sequencer node", () => net.devnet.restartNode("sequencer")],
+  ["verifier node", () => net.devnet.restartNode("verifier")],
+  ["batcher", () => net.devnet.restartBatcher()],
 ];
 
 for (const [name, restart] of steps) {
-  test(`restart: ${name}`, async () => {
-    try {
-      const d = t.devnet;
+  test(
+    `restart: ${name}`,
+    net.guard(async () => {
+      const d = net.devnet;
       const before = await syncStatus(d.info.verifier.rollupRpcUrl);
       const seqBefore = await syncStatus(d.info.rollupRpcUrl);
       await restart();
@@ -75,9 +69,7 @@ for (const [name, restart] of steps) {
       const after = await syncStatus(d.info.verifier.rollupRpcUrl);
       expect(after.safe_l2.number).toBeGreaterThan(before.safe_l2.number);
       expect(sent).toBeGreaterThanOrEqual(sentBefore);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, 150_000);
+    }),
+    150_000,
+  );
 }

@@ -2,8 +2,10 @@
  * End-to-end helpers around a real devnet (`node/devnet/devnet.ts`): start one in a temporary
  * data directory on free ports with fast chain parameters, viem clients for both layers (with
  * viem's op-stack actions and an L2 chain that names the devnet's portal and oracle), and a
- * polling `waitFor`. Logs are kept in memory and printed only when a test fails.
+ * polling `waitFor`. Logs are kept in memory and printed only when a test fails;
+ * `useTestDevnet` wires all of this into a test file's `beforeAll`/`afterAll`.
  */
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,6 +84,77 @@ export async function startTestDevnet(
       await devnet.stop();
       if (!o.datadir) rmSync(datadir, { recursive: true, force: true });
     },
+  };
+}
+
+/** What a test file adds to {@link useTestDevnet}'s setup and teardown. */
+export interface TestDevnetHooks {
+  /** Runs once the devnet is up, before the first test (wait for safe blocks, start traffic…). */
+  ready?: (t: TestDevnet) => Promise<void>;
+  /** Runs after the last test, before the devnet stops (stop background work, extra nodes…). */
+  beforeStop?: () => Promise<void> | void;
+  /** How many of the last log lines to print when a test failed (default: `dumpLogs`'s). */
+  logLines?: number;
+}
+
+/** The devnet a test file's tests share, from {@link useTestDevnet}. */
+export interface SharedTestDevnet {
+  /** The running devnet; only inside tests and hooks (it starts in the file's `beforeAll`). */
+  readonly devnet: Devnet;
+  /** The devnet and its log buffer, as {@link startTestDevnet} returned them. */
+  readonly test: TestDevnet;
+  /**
+   * Wraps a test body: if it throws, the devnet's last log lines are printed when the file's
+   * tests are done (the error is rethrown unchanged).
+   */
+  guard<A extends unknown[]>(body: (...args: A) => Promise<void>): (...args: A) => Promise<void>;
+}
+
+/**
+ * Registers the calling test file's devnet: started in a fresh directory by `beforeAll` (60 s,
+ * including `hooks.ready`) and stopped by `afterAll` (30 s, after `hooks.beforeStop`), printing
+ * its logs first if the setup or a {@link SharedTestDevnet.guard guarded} test failed.
+ */
+export function useTestDevnet(
+  options: Parameters<typeof startTestDevnet>[0] = {},
+  hooks: TestDevnetHooks = {},
+): SharedTestDevnet {
+  let t: TestDevnet | undefined;
+  let failed = false;
+  const guard =
+    <A extends unknown[]>(body: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await body(...args);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    };
+  beforeAll(
+    guard(async () => {
+      t = await startTestDevnet(options);
+      await hooks.ready?.(t);
+    }),
+    60_000,
+  );
+  afterAll(async () => {
+    await hooks.beforeStop?.();
+    if (failed) t?.dumpLogs(hooks.logLines);
+    await t?.stop();
+  }, 30_000);
+  const started = (): TestDevnet => {
+    if (!t) throw new Error("the test devnet is not running: use it inside a test or hook");
+    return t;
+  };
+  return {
+    get devnet() {
+      return started().devnet;
+    },
+    get test() {
+      return started();
+    },
+    guard,
   };
 }
 
