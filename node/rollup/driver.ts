@@ -8,7 +8,8 @@
  * 2. reset if asked to, or if the unsafe head's L1 origin is no longer canonical (L1 reorg);
  * 3. step derivation: each attributes result either matches the next unsafe block
  *    (consolidation: only the safe head moves) or replaces it (build from the attributes);
- *    a block whose forced transactions the engine refuses is retried with deposits only;
+ *    a block whose forced transactions the engine refuses is retried with deposits only
+ *    (`derivedBlock.ts`), and a refused deposits-only block halts derivation (critical);
  * 4. finalize the safe blocks whose L1 provenance is now finalized;
  * 5. on an active sequencer, build every block whose timestamp has come.
  *
@@ -20,7 +21,6 @@
  */
 import { type Hex, toHex } from "viem";
 import type { Decompressor } from "../../core/derive/compression.ts";
-import { payloadAttributesToJson } from "../../core/derive/payloadAttributes.ts";
 import { DerivationPipeline } from "../../core/derive/pipeline.ts";
 import type { RollupConfig } from "../../core/derive/rollupConfig.ts";
 import type {
@@ -34,13 +34,9 @@ import { PipelineError } from "../../core/errors.ts";
 import type { Logger } from "../log.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { attributesMismatch } from "./consolidate.ts";
-import {
-  ENGINE_ERROR_CODES,
-  type EngineClient,
-  type ForkchoiceState,
-  type PayloadEnvelope,
-} from "./engineClient.ts";
-import { EngineError, RpcCallError } from "./errors.ts";
+import { buildDerivedBlock } from "./derivedBlock.ts";
+import type { EngineClient, ForkchoiceState, PayloadEnvelope } from "./engineClient.ts";
+import { EngineError } from "./errors.ts";
 import { type L1Client, withConfirmations } from "./l1Client.ts";
 import { EngineL2Source } from "./l2Source.ts";
 import { rawTransaction } from "./l2Transactions.ts";
@@ -429,7 +425,14 @@ export class Driver {
       }
       if (r.kind === "eof") return false;
       if (r.kind === "attributes") {
-        await this.insertDerived(r.value);
+        try {
+          await this.insertDerived(r.value);
+        } catch (e) {
+          if (!(e instanceof PipelineError && e.severity === "critical")) throw e;
+          this.halted = e.message;
+          this.o.log.error("derivation halted on a critical error", { err: e.message });
+          return false;
+        }
         this.resetsWithoutProgress = 0;
       }
     }
@@ -504,29 +507,12 @@ export class Driver {
 
   /** Builds the block `attrs` describe on the safe head; retries with deposits only if the engine refuses a forced transaction. */
   private async buildDerived(attrs: PayloadAttributes): Promise<L2BlockRef> {
-    const { engine } = this.o;
     const state = { ...this.fc(), headBlockHash: this.safe!.hash };
-    let fcu: Awaited<ReturnType<EngineClient["forkchoiceUpdatedV3"]>>;
-    try {
-      fcu = await engine.forkchoiceUpdatedV3(state, payloadAttributesToJson(attrs));
-    } catch (e) {
-      if (!(e instanceof RpcCallError) || e.code !== ENGINE_ERROR_CODES.invalidPayloadAttributes) throw e;
+    const { envelope } = await buildDerivedBlock(this.o.engine, state, attrs, (e) => {
       this.stats.depositOnlyRetries++;
       this.o.log.warn("engine refused derived transactions; retrying with deposits only", { err: e.message });
-      const depositsOnly = { ...attrs, transactions: attrs.transactions.filter((t) => t[0] === 0x7e) };
-      fcu = await engine.forkchoiceUpdatedV3(state, payloadAttributesToJson(depositsOnly));
-    }
-    if (fcu.payloadStatus.status !== "VALID" || !fcu.payloadId) {
-      throw new EngineError(`derived block: forkchoiceUpdated answered ${fcu.payloadStatus.status}`);
-    }
-    const env = await engine.getPayloadV3(fcu.payloadId);
-    const status = await engine.newPayloadV3(env.executionPayload, env.parentBeaconBlockRoot);
-    if (status.status !== "VALID") {
-      throw new EngineError(
-        `derived block: newPayload answered ${status.status}: ${status.validationError ?? ""}`,
-      );
-    }
-    return this.l2.l2BlockRefByHash(env.executionPayload.blockHash);
+    });
+    return this.l2.l2BlockRefByHash(envelope.executionPayload.blockHash);
   }
 
   private recordFinality(l2: L2BlockRef, l1: L1BlockRef): void {
