@@ -17,9 +17,11 @@ import {
   type DecodeEventLogReturnType,
   decodeEventLog,
   defineChain,
+  encodeAbiParameters,
   getAddress,
   type Hex,
   http,
+  keccak256,
   type PublicClient,
   pad,
   type TestClient,
@@ -202,6 +204,26 @@ export function applyL1ToL2Alias(address: Address): Address {
   const offset = 0x1111000000000000000000000000000000001111n;
   const aliased = (BigInt(address) + offset) % 2n ** 160n;
   return getAddress(`0x${aliased.toString(16).padStart(40, "0")}`);
+}
+
+/**
+ * A withdrawal's hash computed apart from contracts/withdrawals.ts, with viem's ABI encoder and
+ * keccak256 (Bedrock's `Hashing.hashWithdrawal`): the reference the tests check it against.
+ */
+export function referenceWithdrawalHash(w: WithdrawalTransaction): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "uint256" },
+        { type: "address" },
+        { type: "address" },
+        { type: "uint256" },
+        { type: "uint256" },
+        { type: "bytes" },
+      ],
+      [w.nonce, w.sender, w.target, w.value, w.gasLimit, w.data],
+    ),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { createMerkleProof, createMPT } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { encodeAbiParameters, getAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
 import { getWithdrawalHashStorageSlot } from "viem/op-stack";
+import { referenceWithdrawalHash } from "./testing.ts";
 import {
   hashWithdrawal,
   MESSAGE_PASSER,
@@ -32,19 +33,7 @@ function randomWithdrawal(nonce: bigint): WithdrawalTransaction {
 test("withdrawal hash, slot and output root match independent computations", () => {
   for (let i = 0; i < 20; i++) {
     const w = randomWithdrawal(BigInt(i));
-    const hash = keccak256(
-      encodeAbiParameters(
-        [
-          { type: "uint256" },
-          { type: "address" },
-          { type: "address" },
-          { type: "uint256" },
-          { type: "uint256" },
-          { type: "bytes" },
-        ],
-        [w.nonce, w.sender, w.target, w.value, w.gasLimit, w.data],
-      ),
-    );
+    const hash = referenceWithdrawalHash(w);
     expect(hashWithdrawal(w)).toBe(hash);
     expect(messagePasserSlot(hash)).toBe(getWithdrawalHashStorageSlot({ withdrawalHash: hash }));
   }

@@ -24,6 +24,7 @@ import {
   eventsOf,
   increaseTime,
   type L1Fixture,
+  referenceWithdrawalHash,
   revertOf,
   send,
   setupL1,
@@ -92,19 +93,7 @@ describe("hashing", () => {
       gasLimit: 21_000n,
       data: "0xabcd",
     });
-    const expected = keccak256(
-      encodeAbiParameters(
-        [
-          { type: "uint256" },
-          { type: "address" },
-          { type: "address" },
-          { type: "uint256" },
-          { type: "uint256" },
-          { type: "bytes" },
-        ],
-        [w.nonce, w.sender, w.target, w.value, w.gasLimit, w.data],
-      ),
-    );
+    const expected = referenceWithdrawalHash(w);
     expect(hashWithdrawal(w)).toBe(expected);
     expect(messagePasserSlot(expected)).toBe(getWithdrawalHashStorageSlot({ withdrawalHash: expected }));
     expect(MESSAGE_PASSER).toBe("0x4200000000000000000000000000000000000016");
