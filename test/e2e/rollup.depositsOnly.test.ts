@@ -14,7 +14,8 @@
  *
  * 1. Block D holds an L1 deposit (the first of its epoch); its batch is a valid transfer (never
  *    sent to the pool) then a transaction with a nonce from the future. D keeps the deposit and
- *    loses the transfer; here the sequencer's own D was deposits-only, so its hash is unchanged.
+ *    loses the transfer; here the sequencer's own D was deposits-only, so its hash is unchanged,
+ *    and the sequencer's D + 1, posted after D's batch in the same channel, is taken as well.
  * 2. Block E held a user transaction from the pool; its batch instead holds a transaction from a
  *    key without funds. The sequencer drops its E (and what followed) for the deposits-only E,
  *    and sequences the dropped transaction again in a later block, which the verifier derives.
@@ -90,15 +91,18 @@ async function stopBatcherAndSettle(d: Devnet): Promise<number> {
 
 /**
  * Posts from the batcher's key, as one valid single-frame channel, the sequencer's blocks
- * `safe + 1 … n − 1` as they are and block `n`'s batch (its parent, origin and timestamp) with
- * `txs` as its transactions. Returns each node's deposits-only retry count before the post.
+ * `safe + 1 … n − 1` as they are, block `n`'s batch (its parent, origin and timestamp) with
+ * `txs` as its transactions, then the sequencer's blocks `n + 1 … n + after` as they are.
+ * Returns each node's deposits-only retry count before the post.
  */
-async function postChannel(d: Devnet, safe: number, n: number, txs: Hex[]): Promise<number[]> {
+async function postChannel(d: Devnet, safe: number, n: number, txs: Hex[], after = 0): Promise<number[]> {
   const c = devnetClients(d);
   const out = new ChannelOut({ compressor: channelCodec, algo: "zlib", id: new Uint8Array(randomBytes(16)) });
   for (let m = safe + 1; m < n; m++) out.addBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, m)));
   const batch = batchFromBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, n)));
   out.addBatch({ ...batch, transactions: txs.map(fromHex) });
+  for (let m = n + 1; m <= n + after; m++)
+    out.addBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, m)));
   out.close();
   const frames = out.outputFrames(100_000) as Frame[];
   expect(frames.length).toBe(1);
@@ -208,10 +212,18 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
       gas: 21_000n,
       ...fees,
     });
-    const retriesBefore = await postChannel(d, safe, D, [good, bad]);
+    // The sequencer's D + 1 follows D's batch in the channel: it builds on the deposits-only D
+    // (here the sequencer's own D), so it is taken (Holocene would flush it; Ore keeps it).
+    await waitFor(
+      "the sequencer's block D + 1",
+      async () => (await syncStatus(d.info.rollupRpcUrl)).unsafe_l2.number > D,
+    );
+    const next = await getBlock(d.info.l2.rpcUrl, D + 1);
+    const retriesBefore = await postChannel(d, safe, D, [good, bad], 1);
 
     // Both nodes derive D from the deposits alone, and agree on it and on everything before.
-    await waitBothSafe(d, D, 60_000);
+    await waitBothSafe(d, D + 1, 60_000);
+    expect((await getBlock(d.info.verifier.l2RpcUrl, D + 1)).hash).toBe(next.hash);
     expect(retriesBefore).toEqual([0, 0]);
     expect(d.verifier.node.driver.stats.depositOnlyRetries).toBeGreaterThanOrEqual(1);
     expect(d.sequencer.node.driver.stats.depositOnlyRetries).toBeGreaterThanOrEqual(1);
