@@ -7,11 +7,12 @@
  */
 import { toHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
-import { ProofFormatError } from "./errors.ts";
+import { ProofFormatError, UnsupportedStepError } from "./errors.ts";
 import type { FrameBlock, FrameWorld } from "./frameState.ts";
 import { type AsyncPreimageSource, runAsync, runSync, stepOnce } from "./generator.ts";
 import { G, GI, gBlockBloom, gBlockHash, gInTxHash, Phase } from "./layout.ts";
-import { StepMachine } from "./machine.ts";
+import { type MachineOptions, StepMachine } from "./machine.ts";
+import type { KzgVerifier } from "./precompiles.ts";
 import { verifyStep } from "./verifier.ts";
 
 /** A block's transactions to run over `world`. */
@@ -154,9 +155,21 @@ export function writeBlockState(m: StepMachine, req: BlockRequest): void {
   m.preimageSource = (h) => req.preimages(h) ?? byHash.get(toHex(h));
 }
 
+/**
+ * Options of a transaction- or block-mode run. `verify` re-verifies every step from its witness
+ * alone as it goes (tests); `kzg` is the host's KZG for point evaluation (0x0a), used by the
+ * generating machine and the re-verifying one alike (without it such a call is refused by name).
+ */
+export interface TraceOptions {
+  verify?: boolean;
+  maxSteps?: number;
+  witnesses?: boolean;
+  kzg?: KzgVerifier;
+}
+
 function* traceTxs(
   m: StepMachine,
-  opts: { verify?: boolean; maxSteps?: number; witnesses?: boolean },
+  opts: TraceOptions,
 ): Generator<Uint8Array, TxsTrace, Uint8Array | undefined> {
   const roots = [m.root()];
   const witnesses: Uint8Array[] = [];
@@ -167,6 +180,7 @@ function* traceTxs(
   let phase = Number(m.getU64(G.phase));
   const blockMode = phase === Phase.BlockStart;
   let restartedAt: number | undefined;
+  const verifier = opts.kzg ? machineOptions(opts) : undefined;
   for (let n = 0; phase !== Phase.Done; n++) {
     if (n >= max) throw new ProofFormatError(`trace longer than maxSteps ${max}`);
     const before = phase;
@@ -176,7 +190,7 @@ function* traceTxs(
     if (opts.witnesses !== false) {
       const w = m.packWitness();
       if (opts.verify) {
-        const v = verifyStep(roots[roots.length - 2], w, root);
+        const v = verifyStep(roots[roots.length - 2], w, root, verifier);
         if (!v.ok) throw new Error(`step ${n}: ${v.reason}`);
       }
       witnesses.push(w);
@@ -227,29 +241,60 @@ function* traceTxs(
  * Runs `req` in transaction mode until `Done`; with `verify`, re-verifies every step from its
  * witness alone as it goes (tests).
  */
-export function generateTxs(req: TxsRequest, opts: { verify?: boolean; maxSteps?: number } = {}): TxsTrace {
-  const m = new StepMachine("generator");
+export function generateTxs(req: TxsRequest, opts: Omit<TraceOptions, "witnesses"> = {}): TxsTrace {
+  const m = new StepMachine("generator", machineOptions(opts));
   writeTxsState(m, req);
   return runSync(traceTxs(m, opts));
 }
 
 /** Runs `req` in block mode until `Done` (every preimage from `req.preimages`). */
-export function generateBlock(
-  req: BlockRequest,
-  opts: { verify?: boolean; maxSteps?: number; witnesses?: boolean } = {},
-): TxsTrace {
-  const m = new StepMachine(opts.witnesses === false ? "lazy" : "generator");
+export function generateBlock(req: BlockRequest, opts: TraceOptions = {}): TxsTrace {
+  const m = new StepMachine(opts.witnesses === false ? "lazy" : "generator", machineOptions(opts));
   writeBlockState(m, req);
   return runSync(traceTxs(m, opts));
 }
 
-/** Runs `req` in block mode until `Done`, asking `fetch` for the preimages it misses. */
-export function generateBlockAsync(
+/**
+ * Runs `req` in block mode until `Done`, asking `fetch` for the preimages it misses. `kzg` may
+ * be a loader instead of a verifier (a KZG setup can take seconds to load): it is called only
+ * when the block reaches a point evaluation, and the block then runs again from the start with
+ * the loaded verifier.
+ */
+export async function generateBlockAsync(
   req: BlockRequest,
   fetch: AsyncPreimageSource,
-  opts: { verify?: boolean; maxSteps?: number; witnesses?: boolean } = {},
+  opts: Omit<TraceOptions, "kzg"> & { kzg?: KzgVerifier | (() => Promise<KzgVerifier>) } = {},
 ): Promise<TxsTrace> {
-  const m = new StepMachine(opts.witnesses === false ? "lazy" : "generator");
-  writeBlockState(m, req);
-  return runAsync(traceTxs(m, opts), fetch);
+  const run = (o: TraceOptions): Promise<TxsTrace> => {
+    const m = new StepMachine(o.witnesses === false ? "lazy" : "generator", machineOptions(o));
+    writeBlockState(m, req);
+    return runAsync(traceTxs(m, o), fetch);
+  };
+  const { kzg, ...rest } = opts;
+  if (typeof kzg !== "function") return run({ ...rest, kzg });
+  try {
+    return await run(rest);
+  } catch (e) {
+    if (!refusedPointEvaluation(e)) throw e;
+    return run({ ...rest, kzg: await kzg() });
+  }
+}
+
+const NO_KZG: MachineOptions = {};
+const withKzg = new WeakMap<KzgVerifier, MachineOptions>();
+
+/** One options object per verifier, so `verifyStep` reuses its machine for that verifier. */
+function machineOptions(opts: TraceOptions): MachineOptions {
+  if (opts.kzg === undefined) return NO_KZG;
+  let o = withKzg.get(opts.kzg);
+  if (o === undefined) {
+    o = { kzg: opts.kzg };
+    withKzg.set(opts.kzg, o);
+  }
+  return o;
+}
+
+/** The machine refused precompile 0x0a for want of a KZG verifier (error 12, `machine.ts`). */
+function refusedPointEvaluation(e: unknown): boolean {
+  return e instanceof UnsupportedStepError && e.details?.code === 12 && e.details.arg === "10";
 }

@@ -8,7 +8,9 @@
  *   ... [--no-witness]   roots only (no witnesses: the file cannot be verified)
  *
  * Whole blocks run in block mode from BlockStart through BlockEnd and are checked against the
- * engine's block: state root, gas used, receipts root, logs bloom and the block hash.
+ * engine's block: state root, gas used, receipts root, logs bloom and the block hash. Point
+ * evaluation (0x0a) runs on the engine's KZG (kzg-wasm, `../engine/kzg.ts`), loaded only when
+ * the block reaches one.
  * Exit 0 on success, 1 when the
  * machine refuses a step (unsupported opcode or phase), 2 on a usage or input error.
  */
@@ -26,6 +28,7 @@ import {
 } from "../../core/proof/generator.ts";
 import { encodeProof } from "../../core/proof/proofFile.ts";
 import { generateBlockAsync } from "../../core/proof/txs.ts";
+import { loadKzg } from "../engine/kzg.ts";
 import { engineBlock } from "./engineBlock.ts";
 import { engineFrame } from "./engineFrame.ts";
 
@@ -47,7 +50,10 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
   if (out === undefined) usage("missing --out <file>");
   const t0 = performance.now();
   try {
-    const trace = await generateBlockAsync(b.req, b.fetch, { witnesses: opts["no-witness"] !== true });
+    const trace = await generateBlockAsync(b.req, b.fetch, {
+      witnesses: opts["no-witness"] !== true,
+      kzg: loadKzg,
+    });
     const ms = Math.round(performance.now() - t0);
     const request = { engine: url, block: number.toString(), blockHash: b.block.hash, txs: b.req.txs.length };
     writeFileSync(
