@@ -1,6 +1,7 @@
 /**
  * `deno task verify <proof> [--step N | --all]` and `bun run verify ...`: the offline verifier.
- * Re-executes step N (or every step, the default) of an `ore-proof` file from its witness alone.
+ * Re-executes step N (or every step, the default) of a proof file (binary version 3, or JSON
+ * versions 2 and 1; docs/fault-proof.md §8.3) from its witness alone.
  * Exit 0: valid. Exit 1: invalid, with the first bad step's index on stderr and stdout
  * (`{"valid":false,"step":N,...}`). Exit 2: usage error or unreadable/malformed file.
  */
@@ -11,7 +12,7 @@ import { decodeProof } from "../core/proof/proofFile.ts";
 import { verifyProof } from "../core/proof/verifyProof.ts";
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: verify <proof.json> [--step N | --all]`);
+  console.error(`${msg}\nusage: verify <proof file> [--step N | --all]`);
   process.exit(2);
 }
 
@@ -31,16 +32,16 @@ for (let i = 0; i < args.length; i++) {
 }
 if (file === undefined) usage("missing proof file");
 
-let text: string;
+let bytes: Uint8Array;
 try {
-  text = readFileSync(file, "utf8");
+  bytes = readFileSync(file);
 } catch (e) {
   console.error(`cannot read ${file}: ${(e as Error).message}`);
   process.exit(2);
 }
 let proof: ReturnType<typeof decodeProof>;
 try {
-  proof = decodeProof(text);
+  proof = decodeProof(bytes);
 } catch (e) {
   if (!(e instanceof ProofFormatError)) throw e;
   console.error(`malformed proof ${file}: ${e.message}`);

@@ -1,77 +1,36 @@
 /**
- * The proof file (`ore-proof`, version 1; docs/fault-proof.md §8.3): JSON with hex strings, so
- * any language can read it. Pure: encodes to and decodes from a string; the CLIs do the I/O.
- * Decoding checks shape and lengths and throws {@link ProofFormatError} naming the bad field.
+ * The proof file (`ore-proof`, docs/fault-proof.md §8.3): version 3, binary and compact
+ * (`proofFileV3.ts`), is what {@link encodeProof} writes by default; versions 2 and 1 are JSON
+ * with hex strings, still written on request and read. Pure: encodes to and decodes from bytes or
+ * text; the CLIs do the I/O. Decoding checks shape and lengths and throws
+ * {@link ProofFormatError} naming the bad field.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
-import { fromHex, toHex } from "../bytes.ts";
+import { toHex } from "../bytes.ts";
 import { ProofFormatError } from "./errors.ts";
-import type { FrameResult } from "./generator.ts";
 import { STATE_VERSION } from "./layout.ts";
 import { type ProofDb, packProofDb, witnessFromDb } from "./proofDb.ts";
+import { decodeProofV3, encodeProofV3, isBinaryProof } from "./proofFileV3.ts";
+import { hexBytes, type Proof, resultFromJson, resultToJson } from "./proofTypes.ts";
 
-/** Format name and version written in every proof file. */
+export type { BlockProof, BlockResult, FrameProof, Proof } from "./proofTypes.ts";
+
+/** Format name of the JSON versions, and the version {@link encodeProof} writes by default. */
 export const PROOF_FORMAT = "ore-proof";
-export const PROOF_VERSION = 2;
-
-/** How a block-mode trace ended (`Done`): the world-state root, gas used, receipts root and bloom. */
-export interface BlockResult {
-  worldRoot: Uint8Array;
-  gasUsed: bigint;
-  receiptsRoot: Uint8Array;
-  logsBloom: Uint8Array;
-  blockHash: Uint8Array;
-  outputRoot: Uint8Array;
-}
-
-/** A decoded proof. */
-export type Proof = FrameProof | BlockProof;
-
-/** A proof of a block's transactions (block mode, §8.1). */
-export interface BlockProof extends Omit<FrameProof, "mode" | "result"> {
-  mode: "block";
-  result: BlockResult;
-}
-
-/** A proof of one frame (frame mode, §8.1). */
-export interface FrameProof {
-  mode: "frame";
-  /** What was proved (free-form, for people: code hash, block, tx...). */
-  request: Record<string, unknown>;
-  /** Step roots r[0..steps]. */
-  roots: Uint8Array[];
-  /** Per-step witness bytes. */
-  witnesses: Uint8Array[];
-  /** Per-step accessed gindices. */
-  access: bigint[][];
-  /** Per-step kinds of the witness's preimages (needed to write version 2). */
-  kinds?: number[][];
-  result: FrameResult;
-}
+export const PROOF_VERSION = 3;
 
 /**
- * Serializes a proof to JSON text: version 2 (the default; the witnesses as a node DB, per-step
- * AccessData and preimage dicts, §8.3; needs `access` and `kinds`) or version 1 (every witness
+ * Serializes a proof: version 3 (the default: binary, §8.3; needs `access` and `kinds`, or no
+ * witnesses at all for a roots-only file), or JSON text: version 2 (the witnesses as a node DB,
+ * per-step AccessData and preimage dicts; needs `access` and `kinds`) or version 1 (every witness
  * whole).
  */
-export function encodeProof(p: Proof, version: 1 | 2 = PROOF_VERSION): string {
+export function encodeProof(p: Proof, version?: 3): Uint8Array;
+export function encodeProof(p: Proof, version: 1 | 2): string;
+export function encodeProof(p: Proof, version: 1 | 2 | 3 = PROOF_VERSION): string | Uint8Array {
+  if (version === 3) return encodeProofV3(p);
   const steps = p.witnesses.length;
-  const result =
-    p.mode === "block"
-      ? {
-          worldRoot: toHex(p.result.worldRoot),
-          gasUsed: p.result.gasUsed.toString(),
-          receiptsRoot: toHex(p.result.receiptsRoot),
-          logsBloom: toHex(p.result.logsBloom),
-          blockHash: toHex(p.result.blockHash),
-          outputRoot: toHex(p.result.outputRoot),
-        }
-      : {
-          status: p.result.status,
-          gasLeft: p.result.gasLeft.toString(),
-          output: toHex(p.result.output),
-          refund: p.result.refund.toString(),
-        };
+  const result = resultToJson(p);
   const head = {
     format: PROOF_FORMAT,
     version,
@@ -105,26 +64,20 @@ export function encodeProof(p: Proof, version: 1 | 2 = PROOF_VERSION): string {
   });
 }
 
-function hexBytes(v: unknown, field: string, len?: number): Uint8Array {
-  if (typeof v !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(v)) {
-    throw new ProofFormatError(`${field}: expected a 0x-prefixed even-length hex string`);
-  }
-  const b = fromHex(v);
-  if (len !== undefined && b.length !== len) {
-    throw new ProofFormatError(`${field}: expected ${len} bytes, found ${b.length}`);
-  }
-  return b;
-}
-
 function array(v: unknown, field: string): unknown[] {
   if (!Array.isArray(v)) throw new ProofFormatError(`${field}: expected an array`);
   return v;
 }
 
-/** Parses proof JSON text; throws {@link ProofFormatError} on anything malformed. */
-export function decodeProof(text: string): Proof {
+/**
+ * Parses a proof file of any version: bytes starting with `OREPROOF` as version 3, anything else
+ * (bytes or text) as JSON versions 1 and 2; throws {@link ProofFormatError} on anything malformed.
+ */
+export function decodeProof(file: string | Uint8Array): Proof {
+  if (typeof file !== "string" && isBinaryProof(file)) return decodeProofV3(file);
   let j: Record<string, unknown>;
   try {
+    const text = typeof file === "string" ? file : new TextDecoder("utf-8", { fatal: true }).decode(file);
     j = JSON.parse(text);
   } catch (e) {
     throw new ProofFormatError("proof: not JSON", { cause: e });
@@ -200,49 +153,9 @@ export function decodeProof(text: string): Proof {
   if (hexBytes(j.postRoot, "postRoot", 32).join() !== roots[roots.length - 1].join()) {
     throw new ProofFormatError("postRoot: differs from the last root");
   }
-  const r = (j.result ?? {}) as Record<string, unknown>;
   const request = (typeof j.request === "object" && j.request !== null ? j.request : {}) as Record<
     string,
     unknown
   >;
-  const decimal = (v: unknown): v is string => typeof v === "string" && /^[0-9]+$/.test(v);
-  if (j.mode === "block") {
-    if (!decimal(r.gasUsed))
-      throw new ProofFormatError(
-        "result: expected {worldRoot, gasUsed: decimal string, receiptsRoot, logsBloom, blockHash, outputRoot}",
-      );
-    return {
-      mode: "block",
-      request,
-      roots,
-      witnesses,
-      access,
-      result: {
-        worldRoot: hexBytes(r.worldRoot, "result.worldRoot", 32),
-        gasUsed: BigInt(r.gasUsed),
-        receiptsRoot: hexBytes(r.receiptsRoot, "result.receiptsRoot", 32),
-        logsBloom: hexBytes(r.logsBloom, "result.logsBloom", 256),
-        blockHash: hexBytes(r.blockHash, "result.blockHash", 32),
-        outputRoot: hexBytes(r.outputRoot, "result.outputRoot", 32),
-      },
-    };
-  }
-  if (typeof r.status !== "number" || !decimal(r.gasLeft) || (r.refund !== undefined && !decimal(r.refund))) {
-    throw new ProofFormatError(
-      "result: expected {status: number, gasLeft: decimal string, output: hex, refund: decimal string}",
-    );
-  }
-  return {
-    mode: "frame",
-    request,
-    roots,
-    witnesses,
-    access,
-    result: {
-      status: r.status,
-      gasLeft: BigInt(r.gasLeft),
-      output: hexBytes(r.output, "result.output"),
-      refund: BigInt((r.refund as string | undefined) ?? "0"),
-    },
-  };
+  return { request, roots, witnesses, access, ...resultFromJson(j.mode, j.result) } as Proof;
 }

@@ -1,5 +1,6 @@
 /**
- * The fault-proof CLIs end to end, as separate processes: `bun run prove` writes a proof,
+ * The fault-proof CLIs end to end, as separate processes: `bun run prove` writes a proof (binary,
+ * version 3; versions 2 and 1 made from it still read),
  * `bun run verify` and `deno task verify` accept it (whole chain and single steps) and refuse
  * tampered, truncated and malformed files with the documented exit codes; lazy mode prints
  * the same roots as the file; a trace the machine cannot run is refused by name.
@@ -8,6 +9,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { toHex } from "../../core/bytes.ts";
+import { sha256 } from "../../core/hash/sha256.ts";
 import { decodeProof, encodeProof } from "../../core/proof/proofFile.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
@@ -28,7 +31,10 @@ const verifyDeno = (...args: string[]) => run([DENO, "run", "--allow-read", "scr
 const CODE = "0x6105dc60006000376105dc6000206003 5b 600190038060105700 5b".replace(/\s+/g, "");
 const CODE_FIXED = `${CODE.slice(0, -2)}60206000f3`;
 const calldata = `0x${"ab".repeat(1500)}`;
-const proofPath = join(dir, "proof.json");
+const proofPath = join(dir, "proof.orep");
+/** The proof as `bun run prove` wrote it (version 3), and as version 2 JSON. */
+const v3 = () => new Uint8Array(readFileSync(proofPath));
+const v2 = () => JSON.parse(encodeProof(decodeProof(v3()), 2));
 
 describe("prove and verify CLIs", () => {
   test("prove writes a proof that both verifiers accept, whole and step by step", () => {
@@ -48,7 +54,7 @@ describe("prove and verify CLIs", () => {
   }, 30_000);
 
   test("lazy mode prints the same roots as the proof file", () => {
-    const file = JSON.parse(readFileSync(proofPath, "utf8"));
+    const file = v2();
     const p = prove(
       "--code",
       CODE_FIXED,
@@ -68,11 +74,26 @@ describe("prove and verify CLIs", () => {
   });
 
   test("a tampered witness fails at its step with exit 1; a bad step index too", () => {
+    // Version 3, resealed by a forger: root 8 changed, so step 7 no longer ends at it.
+    const f = v3();
+    expect(new TextDecoder().decode(f.subarray(0, 8))).toBe("OREPROOF");
+    const back = decodeProof(f);
+    const at = f.findIndex((_, i) => toHex(f.subarray(i, i + 32)) === toHex(back.roots[8]));
+    const forged = f.slice();
+    forged[at + 3] ^= 1;
+    forged.set(sha256(forged.subarray(0, forged.length - 32)), forged.length - 32);
+    const bad = join(dir, "tampered.orep");
+    writeFileSync(bad, forged);
+    for (const v of [verifyBun(bad), verifyDeno(bad)]) {
+      expect(v.code).toBe(1);
+      expect(JSON.parse(v.stdout)).toMatchObject({ valid: false, step: 7 });
+      expect(v.stderr).toContain("root");
+    }
+    expect(verifyBun(bad, "--step", "6").code).toBe(0);
     // Version 2: step 7's AccessData emptied, so its rebuilt witness holds no node it needs.
-    const file = JSON.parse(readFileSync(proofPath, "utf8"));
+    const file = v2();
     expect(file.version).toBe(2);
     file.access[7].g = [];
-    const bad = join(dir, "tampered.json");
     writeFileSync(bad, JSON.stringify(file));
     for (const v of [verifyBun(bad), verifyDeno(bad)]) {
       expect(v.code).toBe(1);
@@ -80,7 +101,7 @@ describe("prove and verify CLIs", () => {
       expect(v.stderr).toContain("invalid witness");
     }
     // Version 1 (whole witnesses): a flipped bit, then a truncated witness.
-    const v1 = JSON.parse(encodeProof(decodeProof(readFileSync(proofPath, "utf8")), 1));
+    const v1 = JSON.parse(encodeProof(decodeProof(v3()), 1));
     const w: string = v1.witnesses[7];
     v1.witnesses[7] = `${w.slice(0, 40)}${w[40] === "0" ? "1" : "0"}${w.slice(41)}`;
     writeFileSync(bad, JSON.stringify(v1));
@@ -90,7 +111,7 @@ describe("prove and verify CLIs", () => {
       expect(v.stderr).toContain("invalid witness");
     }
     expect(verifyBun(bad, "--step", "6").code).toBe(0);
-    const truncated = JSON.parse(encodeProof(decodeProof(readFileSync(proofPath, "utf8")), 1));
+    const truncated = JSON.parse(encodeProof(decodeProof(v3()), 1));
     truncated.witnesses[2] = truncated.witnesses[2].slice(0, -66);
     writeFileSync(bad, JSON.stringify(truncated));
     const t = verifyBun(bad, "--step", "2");
@@ -100,6 +121,18 @@ describe("prove and verify CLIs", () => {
   });
 
   test("malformed files and bad usage exit 2", () => {
+    // Version 3 cut short, with a bit flipped, with bytes appended: the checksum refuses them.
+    const f = v3();
+    const damaged = join(dir, "damaged.orep");
+    const flipped = f.slice();
+    flipped[f.length >> 1] ^= 4;
+    for (const d of [f.subarray(0, f.length - 100), flipped, Uint8Array.of(...f, 0)]) {
+      writeFileSync(damaged, d);
+      for (const v of [verifyBun(damaged), verifyDeno(damaged)]) {
+        expect(v.code).toBe(2);
+        expect(v.stderr).toContain("checksum");
+      }
+    }
     const bad = join(dir, "malformed.json");
     writeFileSync(bad, '{"format":"ore-proof","version":1}');
     expect(verifyBun(bad).code).toBe(2);
