@@ -19,6 +19,10 @@
  * 2. Block E held a user transaction from the pool; its batch instead holds a transaction from a
  *    key without funds. The sequencer drops its E (and what followed) for the deposits-only E,
  *    and sequences the dropped transaction again in a later block, which the verifier derives.
+ * 3. One channel of consecutive blocks, each batch holding one invalid transaction of another
+ *    kind (undecodable bytes, an unknown type, the blob type, a wrong chain id, fee caps below
+ *    the base fee, gas below intrinsic, gas over the block's limit): the engine and the step
+ *    machine refuse each alike.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
@@ -90,19 +94,24 @@ async function stopBatcherAndSettle(d: Devnet): Promise<number> {
 }
 
 /**
- * Posts from the batcher's key, as one valid single-frame channel, the sequencer's blocks
- * `safe + 1 … n − 1` as they are, block `n`'s batch (its parent, origin and timestamp) with
- * `txs` as its transactions, then the sequencer's blocks `n + 1 … n + after` as they are.
- * Returns each node's deposits-only retry count before the post.
+ * Posts from the batcher's key, as one valid single-frame channel, the batches of the
+ * sequencer's blocks `from … to`: each as it is, except that a block in `replace` gets the
+ * transactions given there (its parent, origin and timestamp kept). Returns each node's
+ * deposits-only retry count before the post.
  */
-async function postChannel(d: Devnet, safe: number, n: number, txs: Hex[], after = 0): Promise<number[]> {
+async function postChannel(
+  d: Devnet,
+  from: number,
+  to: number,
+  replace: Map<number, Hex[]>,
+): Promise<number[]> {
   const c = devnetClients(d);
   const out = new ChannelOut({ compressor: channelCodec, algo: "zlib", id: new Uint8Array(randomBytes(16)) });
-  for (let m = safe + 1; m < n; m++) out.addBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, m)));
-  const batch = batchFromBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, n)));
-  out.addBatch({ ...batch, transactions: txs.map(fromHex) });
-  for (let m = n + 1; m <= n + after; m++)
-    out.addBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, m)));
+  for (let m = from; m <= to; m++) {
+    const batch = batchFromBlock(fullL2BlockInput(await getBlock(d.info.l2.rpcUrl, m)));
+    const txs = replace.get(m);
+    out.addBatch(txs ? { ...batch, transactions: txs.map(fromHex) } : batch);
+  }
   out.close();
   const frames = out.outputFrames(100_000) as Frame[];
   expect(frames.length).toBe(1);
@@ -219,7 +228,7 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
       async () => (await syncStatus(d.info.rollupRpcUrl)).unsafe_l2.number > D,
     );
     const next = await getBlock(d.info.l2.rpcUrl, D + 1);
-    const retriesBefore = await postChannel(d, safe, D, [good, bad], 1);
+    const retriesBefore = await postChannel(d, safe + 1, D + 1, new Map([[D, [good, bad]]]));
 
     // Both nodes derive D from the deposits alone, and agree on it and on everything before.
     await waitBothSafe(d, D + 1, 60_000);
@@ -294,7 +303,7 @@ test("a sequenced block replaced by its deposits-only version: the sequencer reo
       gas: 21_000n,
       ...fees,
     });
-    const before = await postChannel(d, safe, E, [bad]);
+    const before = await postChannel(d, safe + 1, E, new Map([[E, [bad]]]));
 
     // Both nodes end with E = its deposits alone: the sequencer dropped its own E for it.
     await waitBothSafe(d, E, 60_000);
@@ -325,6 +334,105 @@ test("a sequenced block replaced by its deposits-only version: the sequencer reo
     await waitBothSafe(d, Number(again.blockNumber), 90_000);
     const v = await c.verifierL2.getTransactionReceipt({ hash: sent });
     expect(v.blockHash).toBe(again.blockHash);
+    expect(d.verifier.node.driver.haltReason()).toBeUndefined();
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+}, 180_000);
+
+test("every kind of invalid batch transaction (undecodable, unknown or blob type, wrong chain, fees below the base fee, gas over the block) gives the deposits-only block, proved alike", async () => {
+  try {
+    const d = t.devnet;
+    const c = devnetClients(d);
+    const safe = await stopBatcherAndSettle(d);
+    const dave = privateKeyToAccount(devAccount(5).privateKey);
+    const nonce = await c.l2Public.getTransactionCount({ address: dave.address, blockTag: "pending" });
+    const to = viemHex(new Uint8Array(randomBytes(20)));
+    const chainId = d.info.l2.chainId;
+    const kinds: [string, Hex][] = [
+      ["undecodable", "0x02c3010203"],
+      ["unknown type", "0x05c0"],
+      ["blob type", "0x03c0"],
+      [
+        "wrong chain id",
+        await dave.signTransaction({
+          chainId: chainId + 1,
+          type: "eip1559",
+          nonce,
+          to,
+          gas: 21_000n,
+          ...fees,
+        }),
+      ],
+      [
+        "fee cap below the base fee",
+        await dave.signTransaction({
+          chainId,
+          type: "eip1559",
+          nonce,
+          to,
+          gas: 21_000n,
+          maxFeePerGas: 1n,
+          maxPriorityFeePerGas: 0n,
+        }),
+      ],
+      [
+        "legacy gas price below the base fee",
+        await dave.signTransaction({ chainId, type: "legacy", nonce, to, gas: 21_000n, gasPrice: 1n }),
+      ],
+      [
+        "gas below intrinsic",
+        await dave.signTransaction({
+          chainId,
+          type: "eip2930",
+          nonce,
+          to,
+          gas: 20_000n,
+          gasPrice: fees.maxFeePerGas,
+        }),
+      ],
+      [
+        "gas over the block's limit",
+        await dave.signTransaction({ chainId, type: "eip1559", nonce, to, gas: 50_000_000n, ...fees }),
+      ],
+    ];
+
+    // As many sequenced blocks after the safe head, all of deposits only (nothing else is sent).
+    const last = safe + kinds.length;
+    await waitFor(
+      "enough unsafe blocks",
+      async () => (await syncStatus(d.info.rollupRpcUrl)).unsafe_l2.number >= last,
+    );
+    const sequenced = await Promise.all(kinds.map((_, i) => getBlock(d.info.l2.rpcUrl, safe + 1 + i)));
+    for (const b of sequenced) expect(b.transactions.every((tx) => Number(tx.type) === 0x7e)).toBe(true);
+    const before = await postChannel(
+      d,
+      safe + 1,
+      last,
+      new Map(kinds.map(([, tx], i) => [safe + 1 + i, [tx]])),
+    );
+
+    // Each is refused and replaced by its deposits alone, which here is the sequenced block.
+    await waitBothSafe(d, last, 60_000);
+    expect(d.verifier.node.driver.stats.depositOnlyRetries - before[0]!).toBeGreaterThanOrEqual(kinds.length);
+    for (const [i, b] of sequenced.entries()) {
+      const n = safe + 1 + i;
+      expect({ kind: kinds[i]![0], hash: (await getBlock(d.info.verifier.l2RpcUrl, n)).hash }).toEqual({
+        kind: kinds[i]![0],
+        hash: b.hash,
+      });
+      const deposits = b.transactions.map((tx) => viemHex(rawTransaction(tx)));
+      const p = await proveDepositsOnly(d, n, [...deposits, kinds[i]![1]]);
+      expect({ kind: kinds[i]![0], restartedAt: p.restartedAt }).toEqual({
+        kind: kinds[i]![0],
+        restartedAt: deposits.length,
+      });
+    }
+
+    await d.restartBatcher();
+    const s = await syncStatus(d.info.rollupRpcUrl);
+    await waitBothSafe(d, s.unsafe_l2.number + 2, 90_000);
     expect(d.verifier.node.driver.haltReason()).toBeUndefined();
   } catch (e) {
     failed = true;
