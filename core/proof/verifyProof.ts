@@ -3,14 +3,18 @@
  * each step re-executed from its witness alone must link r[n] to r[n+1]. Pure; the CLI is
  * `scripts/verify.ts`.
  */
+import type { MachineOptions } from "./machine.ts";
 import type { Proof } from "./proofFile.ts";
 import { verifyStep } from "./verifier.ts";
 
 /** Outcome of checking a proof: valid, or the first bad step and why. */
 export type ProofVerdict = { ok: true; checked: number } | { ok: false; step: number; reason: string };
 
-/** Verifies step `only` (if given) or every step in order, stopping at the first bad one. */
-export function verifyProof(p: Proof, only?: number): ProofVerdict {
+/**
+ * Verifies step `only` (if given) or every step in order, stopping at the first bad one; `opts`
+ * configures the verifying machine's host (KZG for point evaluation).
+ */
+export function verifyProof(p: Proof, only?: number, opts?: MachineOptions): ProofVerdict {
   const n = p.witnesses.length;
   if (only !== undefined && (!Number.isInteger(only) || only < 0 || only >= n)) {
     return { ok: false, step: only, reason: `no step ${only}: the proof has steps 0..${n - 1}` };
@@ -18,7 +22,7 @@ export function verifyProof(p: Proof, only?: number): ProofVerdict {
   const from = only ?? 0;
   const to = only === undefined ? n : only + 1;
   for (let i = from; i < to; i++) {
-    const v = verifyStep(p.roots[i], p.witnesses[i], p.roots[i + 1]);
+    const v = verifyStep(p.roots[i], p.witnesses[i], p.roots[i + 1], opts);
     if (!v.ok) return { ok: false, step: i, reason: v.reason };
   }
   return { ok: true, checked: to - from };

@@ -7,7 +7,7 @@
  * CALL, STATICCALL, DELEGATECALL, a static frame two deep), with valid proofs (computed without
  * kzg-wasm, `../engine/kzgTesting.ts`), an invalid proof, a wrong versioned hash, wrong lengths,
  * exactly 50,000 gas and one short; the contract logs the output. `bun run prove --block` on
- * one block over HTTP agrees too.
+ * one block over HTTP agrees too, and `bun run verify` accepts its file.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -264,7 +264,7 @@ describe("point evaluation in blocks: the machine agrees with the engine", () =>
     );
   }, 60_000);
 
-  test("bun run prove --engine <url> --block 2 agrees with the engine", async () => {
+  test("bun run prove --engine <url> --block 2 agrees with the engine; bun run verify accepts the file", async () => {
     const app = new Hono();
     mountJsonRpc(app, e.rpc, { maxBodyBytes: 1 << 24, maxBatch: 1000 });
     const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
@@ -289,8 +289,21 @@ describe("point evaluation in blocks: the machine agrees with the engine", () =>
       new Response(p.stderr).text(),
     ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    const r = JSON.parse(stdout) as { engineAgrees: boolean; txs: number; blockHash: string };
+    const r = JSON.parse(stdout) as { engineAgrees: boolean; txs: number; blockHash: string; steps: number };
     const b = await e.call<Payload>("eth_getBlockByNumber", "0x2", false);
     expect(r).toMatchObject({ engineAgrees: true, txs: 14, blockHash: b.hash });
-  }, 120_000);
+    // The file verifies offline, point evaluations included.
+    const v = Bun.spawn([process.execPath, "scripts/verify.ts", out], {
+      cwd: join(import.meta.dir, "..", ".."),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [vCode, vOut, vErr] = await Promise.all([
+      v.exited,
+      new Response(v.stdout).text(),
+      new Response(v.stderr).text(),
+    ]);
+    expect({ vCode, vErr }).toEqual({ vCode: 0, vErr: "" });
+    expect(JSON.parse(vOut)).toMatchObject({ valid: true, checked: r.steps });
+  }, 240_000);
 });
