@@ -5,6 +5,9 @@
  * `keys[i·len, (i+1)·len)`: the table is also the store. No strings, no per-key objects.
  */
 
+/** Byte offsets of the words {@link KeyTable} mixes in each 32-byte half of a key. */
+const WORDS = [0, 12, 16, 28];
+
 /** A set of `len`-byte keys numbered in insertion order. */
 export class KeyTable {
   /** Keys back to back: key `i` at `[i·len, (i+1)·len)`. Grows; re-read it after `insert`. */
@@ -23,12 +26,20 @@ export class KeyTable {
     this.mask = capacity * 2 - 1;
   }
 
+  /**
+   * Mixes words 0, 3, 4 and 7 of each 32-byte half: hashes are uniform anywhere, and the other
+   * keys (`uint64` chunks, big-endian words, addresses) vary in their first or last bytes. A
+   * poor spread only costs probes, never correctness.
+   */
   private hashAt(src: Uint8Array, off: number): number {
     let h = 0x9747b28c;
-    for (let i = 0; i < this.len; i += 4) {
-      const w = src[off + i] | (src[off + i + 1] << 8) | (src[off + i + 2] << 16) | (src[off + i + 3] << 24);
-      h = Math.imul(h ^ w, 0x5bd1e995);
-      h ^= h >>> 15;
+    for (let half = off; half < off + this.len; half += 32) {
+      for (let k = 0; k < 4; k++) {
+        const i = half + WORDS[k];
+        const w = src[i] | (src[i + 1] << 8) | (src[i + 2] << 16) | (src[i + 3] << 24);
+        h = Math.imul(h ^ w, 0x5bd1e995);
+        h ^= h >>> 15;
+      }
     }
     return h;
   }
@@ -40,29 +51,52 @@ export class KeyTable {
     return true;
   }
 
+  /** The empty slot where the last {@link find} that missed stopped (its key's place). */
+  private free = -1;
+
   /** Index of the key `src[off, off + len)`, or -1. */
   find(src: Uint8Array, off = 0): number {
     let s = this.hashAt(src, off) & this.mask;
     for (;;) {
       const i = this.slots[s];
-      if (i < 0 || this.equalAt(i, src, off)) return i;
+      if (i < 0) {
+        this.free = s;
+        return -1;
+      }
+      if (this.equalAt(i, src, off)) return i;
       s = (s + 1) & this.mask;
     }
   }
 
   /** Adds the key `src[off, off + len)` (absent: check with {@link find}) and returns its index. */
   insert(src: Uint8Array, off = 0): number {
-    if (this.count * this.len === this.keys.length) this.grow();
+    this.free = -1;
+    return this.insertMissed(src, off);
+  }
+
+  /**
+   * {@link insert} right after a {@link find} of this same key that returned -1, with no other
+   * call on this table in between: the key goes where that probe stopped (no second probe).
+   */
+  insertMissed(src: Uint8Array, off = 0): number {
+    let slot = this.free;
+    this.free = -1;
+    if (this.count * this.len === this.keys.length) {
+      this.grow();
+      slot = -1;
+    }
     const i = this.count++;
-    this.keys.set(src.subarray(off, off + this.len), i * this.len);
-    this.place(i);
+    const k = this.keys;
+    for (let j = 0, at = i * this.len; j < this.len; j++) k[at + j] = src[off + j];
+    if (slot >= 0) this.slots[slot] = i;
+    else this.place(i);
     return i;
   }
 
   /** Index of the key, inserting it first when absent. */
   intern(src: Uint8Array, off = 0): number {
     const i = this.find(src, off);
-    return i >= 0 ? i : this.insert(src, off);
+    return i >= 0 ? i : this.insertMissed(src, off);
   }
 
   private place(i: number): void {

@@ -17,6 +17,13 @@ import { ProofFormatError } from "./errors.ts";
 import { KeyTable } from "./keyTable.ts";
 import { MAX_PREIMAGE, MAX_WITNESS_PREIMAGES, WITNESS_VERSION } from "./witness.ts";
 
+/**
+ * Largest witness a step can have: the step function's witness buffer (`WIT_BYTES`, §9). A file
+ * whose AccessData would rebuild a larger one is malformed (and cannot make the reader allocate
+ * without bound).
+ */
+export const MAX_WITNESS_BYTES = 2 * 1024 * 1024;
+
 /** Copies 32 bytes (a loop: cheaper than `set(subarray(..))` for one chunk). */
 function copy32(src: Uint8Array, from: number, dst: Uint8Array, to: number): void {
   for (let i = 0; i < 32; i++) dst[to + i] = src[from + i];
@@ -96,7 +103,7 @@ export class NodeDagWriter {
       digest64Into(s, this.digest);
       this.hashed++;
       this.hashes.insert(this.digest);
-      return this.content.insert(s);
+      return this.content.insertMissed(s);
     };
     const root = node(0);
     if (root < 0) bad("root is not an inner node");
@@ -247,9 +254,15 @@ export class NodeDag {
       throw new ProofFormatError(`step ${step}: root node ${root} of ${this.left.length}`);
     }
     const p = paths(gindices);
+    const tooBig = (): never => {
+      throw new ProofFormatError(
+        `step ${step}: rebuilt witness over ${MAX_WITNESS_BYTES} bytes (the verifier's buffer)`,
+      );
+    };
     let pos = 5;
     const walk = (ref: number, depth: number, lo: number, hi: number): void => {
       while (lo < hi && p.depth[lo] <= depth) lo++;
+      if (pos + 33 > MAX_WITNESS_BYTES) tooBig();
       this.room(pos + 33);
       if (lo === hi) {
         this.out[pos] = 0;
@@ -271,6 +284,7 @@ export class NodeDag {
     const treeLen = pos - 5;
     let size = pos + 4;
     for (const b of preimages) size += 4 + b.length;
+    if (size > MAX_WITNESS_BYTES) tooBig();
     const w = new Uint8Array(size);
     w.set(this.out.subarray(0, pos));
     const view = new DataView(w.buffer);
