@@ -29,14 +29,19 @@ function best<T>(runs: number, fn: () => T): [T, number] {
   return [out as T, ms];
 }
 
-/** Measures `p` (which needs `access` and `kinds`, as the generator returns them). */
-export function proofFileFigures(p: Proof, runs = 3): ProofFileFigures {
+/**
+ * Measures `p` (which needs `access` and `kinds`, as the generator returns them), best of `runs`
+ * for version 3. `json: false` skips versions 1 and 2 (slow on long traces: their figures are NaN).
+ */
+export function proofFileFigures(p: Proof, opts: { runs?: number; json?: boolean } = {}): ProofFileFigures {
+  const runs = opts.runs ?? 3;
   const steps = p.witnesses.length;
   let raw = 0;
   for (const w of p.witnesses) raw += w.length;
-  const v1 = encodeProof(p, 1).length;
-  const [v2, writeV2] = best(1, () => encodeProof(p, 2));
-  const [, readV2] = best(1, () => decodeProof(v2));
+  const json = opts.json ?? true;
+  const v1 = json ? encodeProof(p, 1).length : Number.NaN;
+  const [v2, writeV2] = json ? best(1, () => encodeProof(p, 2)) : ["", Number.NaN];
+  const [, readV2] = json ? best(1, () => decodeProof(v2)) : [undefined, Number.NaN];
   const [v3, writeV3] = best(runs, () => encodeProofV3(p));
   const [back, readV3] = best(runs, () => decodeProofV3(v3));
   for (let i = 0; i < steps; i++) {
@@ -50,7 +55,7 @@ export function proofFileFigures(p: Proof, runs = 3): ProofFileFigures {
   const per1000 = (ms: number) => (ms / steps) * 1000;
   return {
     steps,
-    bytesPerStep: { raw: per(raw), v1: per(v1), v2: per(v2.length), v3: per(v3.length) },
+    bytesPerStep: { raw: per(raw), v1: per(v1), v2: json ? per(v2.length) : Number.NaN, v3: per(v3.length) },
     v3Bytes: v3.length,
     msPer1000: {
       writeV2: per1000(writeV2),
