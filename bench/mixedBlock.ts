@@ -39,6 +39,11 @@ import { AGREEMENT_SOL, type Compiled, compileSolidity } from "../node/prove/tes
 /** The block gas limit of the test attributes (`attributes()`: 0x1c9c380). */
 export const BLOCK_GAS_LIMIT = 30_000_000n;
 const SENDERS = 128;
+/**
+ * Other accounts in the genesis state, so that account-trie walks are as deep as a chain with
+ * some history makes them (2^16 accounts: 4–5 levels), not the 2–3 of a few hundred accounts.
+ */
+const FILLER_ACCOUNTS = Number(process.env.ORE_BENCH_FILLER_ACCOUNTS ?? 65_536);
 const GWEI = 10n ** 9n;
 /** Writes `count` fresh slots from `start` (calldata `start ‖ count`): slot i := i + 1. */
 const STORER = "0x0000000000000000000000000000000000057041" as Hex;
@@ -98,6 +103,9 @@ export async function buildMixedBlock(): Promise<MixedBlock> {
   const addrs = keys.map((k) => toHex(privateToAddress(k)) as Hex);
   const alloc: Record<string, unknown> = { [STORER]: { code: STORER_CODE }, [RELAY]: { code: RELAY_CODE } };
   for (const a of addrs.slice(1)) alloc[a] = { balance: `0x${(10n ** 22n).toString(16)}` };
+  for (let i = 0; i < FILLER_ACCOUNTS; i++) {
+    alloc[toHex(keccak256(new TextEncoder().encode(`filler-${i}`)).subarray(12))] = { balance: "0x1" };
+  }
   const e = await testEngine(":memory:", alloc);
   const common = e.chain.common;
   const nonces = keys.map(() => 0n);
