@@ -227,7 +227,7 @@ describe("precompiles vs @ethereumjs/evm", () => {
       await run(code(5), long(hex(`${word(1n)}${word(1n)}${word(1n)}03 05 07`)), 6_000_000n);
       await run(code(5), long(hex(`${word(1n)}${word(300_000n)}${word(0n)}`), 300_200), 6_000_000n);
       await run(code(5), long(hex(`${word(1n)}${word(1n << 40n)}${word(1n)}`)), 6_000_000n);
-      // modexp with an exponent over the limit runs in pieces (Blen, Mlen ≤ 32)...
+      // modexp with an exponent over the limit runs in pieces (Blen, Mlen ≤ 32 here; wider below).
       const rand = seededRandom(5);
       const rnd = (n: number) => new Uint8Array(n).map(() => Math.floor(rand() * 256));
       // By default the exponent's leading 262,100 bytes are zero (its powers stay cheap to compute);
@@ -243,11 +243,135 @@ describe("precompiles vs @ethereumjs/evm", () => {
       await run(code(5), modexpIn(32, 32), 29_000_000n);
       if (SOAK) await run(code(5), modexpIn(3, 20), 29_000_000n);
       await run(code(5, 10), modexpIn(1, 1), 29_000_000n);
-      // ...and with a longer base or modulus it is refused by name.
-      const req = context({ code: code(5), gas: 29_000_000n, calldata: modexpIn(33, 1) }, 4);
+      // A modexp over the limit with a base over 1,024 bytes (11.6 billion gas here) is refused by name.
+      const req = context({ code: code(5), gas: 20_000_000_000n, calldata: modexpIn(1025, 1) }, 4);
       expect(() => runMachine(req)).toThrow(/is over the machine's one-step limit 262144/);
     },
     SOAK ? 1_800_000 : 60_000,
+  );
+
+  test(
+    "modexp over the limit with a base or modulus over 32 bytes: the exponent in pieces, at its gas and one short",
+    async () => {
+      // CALLDATACOPY the input to 0; STATICCALL(gas, 5, 0, size, retOff, retLen); RETURNDATACOPY
+      // to 0x60000; RETURN memory [0, 0x60400): the input, the window and the return data.
+      const code = (retOff: number, retLen: number, gas?: bigint) =>
+        hex(
+          `365f5f37 ${push(retLen)} ${push(retOff)} 36 5f 6005 ${gas === undefined ? "5a" : push(gas)} fa` +
+            ` 3d 5f 62060000 3e 62060400 5f f3`,
+        );
+      const rand = seededRandom(33);
+      const rnd = (n: number) => new Uint8Array(n).map(() => Math.floor(rand() * 256));
+      const be = (v: bigint, n: number) => hex(v.toString(16).padStart(n * 2, "0"));
+      /** EIP-2565's gas. */
+      const gasOf = (bl: number, e: Uint8Array, ml: number) => {
+        const head = BigInt(`0x${h(e.subarray(0, 32)) || "0"}`) >> BigInt(8 * Math.max(0, 32 - e.length));
+        const bits = head.toString(2).length - (head === 0n ? 1 : 0);
+        const iters = BigInt(Math.max(0, 8 * (e.length - 32)) + Math.max(0, bits - 1));
+        const w = BigInt(Math.ceil(Math.max(bl, ml) / 8));
+        const g = (w * w * (iters > 1n ? iters : 1n)) / 3n;
+        return g > 200n ? g : 200n;
+      };
+      /**
+       * An exponent making the used part `over` bytes past the limit: zero bytes, then `tail`
+       * random ones (`lead`: a non-zero first byte).
+       */
+      const expFor = (bl: number, ml: number, tail: number, over = 1, lead = false) => {
+        const e = new Uint8Array(262_144 + over - 96 - bl - ml);
+        e.set(rnd(tail), e.length - tail);
+        if (lead) e[0] = 0x80;
+        return e;
+      };
+      const input = (b: Uint8Array, e: Uint8Array, m: Uint8Array, lens?: [number, number, number]) => {
+        const [bl, el, ml] = lens ?? [b.length, e.length, m.length];
+        return new Uint8Array([
+          ...be(BigInt(bl), 32),
+          ...be(BigInt(el), 32),
+          ...be(BigInt(ml), 32),
+          ...b,
+          ...e,
+          ...m,
+        ]);
+      };
+      const big = (b: Uint8Array) => (b.length === 0 ? 0n : BigInt(`0x${h(b)}`));
+      const modPow = (b: bigint, e: bigint, m: bigint) => {
+        let r = 1n % m;
+        for (b %= m; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
+        return r;
+      };
+      const odd = (m: Uint8Array) => {
+        m[m.length - 1] |= 1;
+        m[0] |= 0x80;
+        return m;
+      };
+      // The transaction's gas: enough for the call after EIP-150's 1/64 (64/64 needs over 45M).
+      const txFor = (b: Uint8Array, e: Uint8Array, m: Uint8Array) =>
+        (gasOf(b.length, e, m.length) * 64n) / 63n + 2_000_000n;
+      const cases: [string, Uint8Array, Uint8Array, Uint8Array][] = [];
+      for (const n of [33, 48, 64]) cases.push([`${n}/${n}`, rnd(n), expFor(n, n, 3000), odd(rnd(n))]);
+      cases.push(["1/40", rnd(1), expFor(1, 40, 3000), rnd(40)]);
+      cases.push(["40/1", rnd(40), expFor(40, 1, 9000), hex("fb")]);
+      cases.push(["56/24 base ≥ modulus", rnd(56), expFor(56, 24, 2000), rnd(24)]);
+      cases.push([
+        "20/56 even modulus",
+        rnd(20),
+        expFor(20, 56, 2000),
+        rnd(56).map((x, i) => (i === 55 ? x & 0xfe : x)),
+      ]);
+      const lz = rnd(48);
+      lz.fill(0, 0, 30);
+      cases.push(["48/48 modulus with 30 leading zero bytes", rnd(48), expFor(48, 48, 2000), lz]);
+      cases.push(["0/33", new Uint8Array(0), expFor(0, 33, 100), odd(rnd(33))]);
+      cases.push(["33/33 modulus 0", rnd(33), expFor(33, 33, 50), new Uint8Array(33)]);
+      cases.push(["64/33 modulus 1", rnd(64), expFor(64, 33, 50), be(1n, 33)]);
+      if (SOAK) {
+        // A random exponent (2.1M bits: @ethereumjs's square-and-multiply takes minutes), and
+        // random widths up to 64 with 20,000 random exponent bytes.
+        cases.push(["36/36 exponent with a leading bit", rnd(36), expFor(36, 36, 50, 7, true), rnd(36)]);
+        cases.push(["64/64 random exponent", rnd(64), rnd(262_145 - 96 - 128), odd(rnd(64))]);
+        for (let k = 0; k < 6; k++) {
+          const [bl, ml] = [Math.floor(rand() * 65), 1 + Math.floor(rand() * 64)];
+          cases.push([
+            `${bl}/${ml} random`,
+            rnd(bl),
+            expFor(bl, ml, 20_000, 1 + Math.floor(rand() * 5000)),
+            rnd(ml),
+          ]);
+        }
+        // The widest the pieces take: 4 exponent bytes per step (11.4 billion gas).
+        cases.push(["1024/1024", rnd(1024), expFor(1024, 1024, 300), odd(rnd(1024))]);
+      }
+      for (const [name, b, e, m] of cases) {
+        const data = input(b, e, m);
+        // The output window over the input itself, and apart from it.
+        for (const [retOff, retLen] of [
+          [0x50000, 100],
+          [0, m.length],
+        ]) {
+          const got = await run(code(retOff, retLen), data, txFor(b, e, m));
+          expect(got.status, name).toBe(1);
+        }
+      }
+      // Exactly the gas (the output, also as return data at 0x60000, is b^e mod m), and one short.
+      for (const [, b, e, m] of cases.slice(0, 2)) {
+        const g = gasOf(b.length, e, m.length);
+        const want = h(be(modPow(big(b), big(e), big(m)), m.length));
+        const tx = txFor(b, e, m);
+        const ok = await run(code(0x50000, 64, g), input(b, e, m), tx);
+        expect(h(ok.output.subarray(0x60000, 0x60000 + m.length))).toBe(want);
+        expect(h(ok.output.subarray(0x50000, 0x50000 + m.length))).toBe(want);
+        const short = await run(code(0x50000, 64, g - 1n), input(b, e, m), tx);
+        expect(short.output.subarray(0x50000).every((x) => x === 0)).toBe(true);
+      }
+      // The input ends inside the modulus (zero-padded: an even modulus) or inside the exponent.
+      const b = rnd(40);
+      const e = expFor(40, 48, 200, 3000);
+      const m = odd(rnd(48));
+      const whole = input(b, e, m);
+      await run(code(0x50000, 48), whole.subarray(0, whole.length - 20), txFor(b, e, m));
+      await run(code(0x50000, 48), whole.subarray(0, whole.length - 48 - 1000), txFor(b, e, m));
+    },
+    SOAK ? 3_600_000 : 180_000,
   );
 
   test("CALL with value to a precompile (undone when it fails), DELEGATECALL, CALLCODE", async () => {

@@ -27,6 +27,7 @@ import {
   PRE_OUT,
   SCRATCH,
 } from "./layout";
+import { MODEXP_ACC, MODEXP_WIDE_MAX, memWordU64, modexpBegin, modexpGas, modexpNext } from "./modexp";
 import {
   isPrecompileAddress,
   markFound,
@@ -82,7 +83,7 @@ import {
   wrU64,
 } from "./state";
 import { read, write, writeZero } from "./tree";
-import { addW, divModN, isZeroW, loadBE, ltW, mulWide, storeBE, subW, toU64Sat } from "./u256";
+import { addW, isZeroW, loadBE, ltW, subW, toU64Sat } from "./u256";
 import {
   accountBalance,
   accountCodeHash,
@@ -278,7 +279,7 @@ export function callStep(op: u32, stage: u64): void {
       identityWindowPiece(op);
       return;
     case 17:
-      modexpPiece(op);
+      modexpPieceStep(op);
       return;
     default:
       fail(ERR_BAD_STATE, G_STAGE);
@@ -385,13 +386,6 @@ function addSat(a: u64, b: u64): u64 {
   return s < a ? u64.MAX_VALUE : s;
 }
 
-/** The 32-byte big-endian word at byte `off` of the caller's memory, saturated to u64. */
-function memWordU64(off: u64): u64 {
-  readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, off, 32, SSTATE);
-  loadBE(SSTATE, LA);
-  return toU64Sat(LA);
-}
-
 /**
  * How many input bytes the precompile can read: all of them, except that ecrecover and bn254 add
  * read 128, bn254 mul 96, and modexp `96 + Blen + Elen + Mlen` (the rest is ignored: an input over
@@ -411,41 +405,6 @@ function usedInput(id: u32, inOff: u64, inLen: u64): u64 {
   return inLen;
 }
 
-function mulSat(a: u64, b: u64): u64 {
-  if (a !== 0 && b > u64.MAX_VALUE / a) return u64.MAX_VALUE;
-  return a * b;
-}
-
-/** EIP-2565's modexp gas for the input at `inOff` (saturated to u64). */
-function modexpGas(inOff: u64): u64 {
-  const b = memWordU64(inOff);
-  const e = memWordU64(inOff + 32);
-  const m = memWordU64(inOff + 64);
-  // The exponent's first min(Elen, 32) bytes.
-  let bits: u32 = 0;
-  if (b < (<u64>1) << 32 && e > 0) {
-    readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff + 96 + b, 32, SSTATE);
-    if (e < 32) {
-      memory.copy(SSTATE + 32 - <usize>e, SSTATE, <usize>e);
-      memory.fill(SSTATE, 0, 32 - <usize>e);
-    }
-    loadBE(SSTATE, LA);
-    for (let k: i32 = 3; k >= 0; k--) {
-      const limb = load<u64>(LA + ((<usize>k) << 3));
-      if (limb !== 0) {
-        bits = <u32>(k * 64) + 64 - <u32>clz<u64>(limb);
-        break;
-      }
-    }
-  }
-  let iters: u64 = bits > 0 ? <u64>(bits - 1) : 0;
-  if (e > 32) iters = addSat(mulSat(8, e - 32), iters);
-  const x = max<u64>(b, m);
-  const w = x / 8 + (x % 8 !== 0 ? 1 : 0);
-  const gas = mulSat(mulSat(w, w), max<u64>(iters, 1)) / 3;
-  return max<u64>(gas, 200);
-}
-
 /** The fixed input length of blake2f (213) and point evaluation (192); 0 for the others. */
 function fixedInput(id: u32): u64 {
   return id === 9 ? 213 : id === 10 ? 192 : 0;
@@ -453,9 +412,11 @@ function fixedInput(id: u32): u64 {
 
 /**
  * Stage 13 for an input over `PRE_LIMIT` (§10): blake2f and point evaluation of the wrong length,
- * and a pairing the call cannot pay for, fail at once; sha256, ripemd160 and identity check their
- * gas (too little fails the call as stage 13 does) and go on in pieces at stage 15. True when it
- * took the stage; the others run as usual on the part of the input they use.
+ * and a pairing or modexp the call cannot pay for, fail at once; sha256, ripemd160 and identity
+ * check their gas (too little fails the call as stage 13 does) and go on in pieces at stage 15; a
+ * modexp whose used part is over the limit takes its exponent in pieces at stage 17 (base and
+ * modulus up to `MODEXP_WIDE_MAX` bytes). True when it took the stage; the others run as usual on
+ * the part of the input they use.
  */
 function longInput(op: u32): bool {
   const id = precompileId();
@@ -469,14 +430,18 @@ function longInput(op: u32): bool {
     // modexp: its gas from the lengths (EIP-2565) decides first; with Mlen = 0 the output is empty.
     const inOff = argU64(a);
     const mLen = memWordU64(inOff + 64);
-    const gas = modexpGas(inOff);
+    const gas = modexpGas(inOff, inLen);
     failNow = gas > child;
     if (!failNow && mLen === 0) {
       endCall(op, true, child - gas);
       return true;
     }
-    if (!failNow && usedInput(id, inOff, inLen) > PRE_LIMIT && mLen <= 32 && memWordU64(inOff) <= 32) {
-      modexpStart(inOff, inLen);
+    const wide = max<u64>(memWordU64(inOff), mLen);
+    if (!failNow && usedInput(id, inOff, inLen) > PRE_LIMIT && wide <= MODEXP_WIDE_MAX) {
+      // The exponent in pieces; a modulus of 0 or 1 gives Mlen zero bytes at once.
+      wrU64(G_CURSOR, 0);
+      if (modexpBegin(inOff, inLen)) modexpDone(op);
+      else next(17);
       return true;
     }
   }
@@ -589,118 +554,38 @@ function identityWindowPiece(op: u32): void {
   streamDone(op, 4, inLen);
 }
 
-// ---- modexp with an exponent over the one-step limit (Blen, Mlen ≤ 32): stage 17 ----
-
-/** Exponent bytes one step takes. */
-const EXP_PIECE: u64 = 4096;
-const MX: usize = SCRATCH + 0x5c00; // 64 bytes of limbs
-const MY: usize = SCRATCH + 0x5c40;
-const MP: usize = SCRATCH + 0x5c80;
-const MR: usize = SCRATCH + 0x5cc0;
-
-/** `len` bytes of the input at `off` (zero past the input's end) as a big-endian word at `dst`. */
-function inputWord(inOff: u64, inLen: u64, off: u64, len: u64, dst: usize): void {
-  memory.fill(dst, 0, 32);
-  readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + off, len, dst + 32 - <usize>len);
-}
+// ---- modexp with a used input over the one-step limit: stage 17 (modexp.ts) ----
 
 /**
- * Starts the exponent's pieces: `op.sponge` chunk 0 the accumulator (1 mod m), 1 the base, 2 the
- * modulus; `op.cursor` the exponent bytes done.
+ * Stage 17: the exponent's next piece (`op.cursor` bytes done); after the last one the output
+ * (the accumulator, already the return data) goes to the memory window and the call returns.
  */
-function modexpStart(inOff: u64, inLen: u64): void {
-  const b = memWordU64(inOff);
-  const e = memWordU64(inOff + 32);
-  const m = memWordU64(inOff + 64);
-  inputWord(inOff, inLen, 96, b, SSTATE);
-  write(gSponge(1), SSTATE);
-  inputWord(inOff, inLen, 96 + b + e, m, SSTATE);
-  write(gSponge(2), SSTATE);
-  loadBE(SSTATE, MP);
-  // 1 mod m: 0 when m ≤ 1.
-  memory.fill(SSTATE, 0, 32);
-  if (
-    !(
-      isZeroW(MP) ||
-      (load<u64>(MP) === 1 && load<u64>(MP, 8) === 0 && load<u64>(MP, 16) === 0 && load<u64>(MP, 24) === 0)
-    )
-  ) {
-    store<u8>(SSTATE, 1, 31);
-  }
-  write(gSponge(0), SSTATE);
-  writeZero(fReturnData(DEPTH), 20);
-  wrU64(fReturnData(DEPTH) + 1, 0);
-  wrU64(G_CURSOR, 0);
-  next(17);
-}
-
-/** `base^exp mod m` through the host's modexp, words at `base`, `m`; `exp` is `expLen` bytes; into `out`. */
-function hostModexp(base: usize, exp: usize, expLen: u64, m: usize, out: usize): void {
-  const p = PRE_IN;
-  memory.fill(p, 0, 96);
-  store<u8>(p + 31, 32);
-  store<u64>(p + 56, bswap<u64>(expLen));
-  store<u8>(p + 95, 32);
-  memory.copy(p + 96, base, 32);
-  memory.copy(p + 128, exp, <usize>expLen);
-  memory.copy(p + 128 + <usize>expLen, m, 32);
-  const r = precompile(5, p, <u32>(160 + expLen), (<u64>1) << 62, out, 32);
-  if (r === -2) fail(ERR_UNSUPPORTED_PRECOMPILE, 5);
-  if (r < 0 || (r & 0xffffffff) !== 32) fail(ERR_BAD_STATE, G_STAGE);
-}
-
-/**
- * Stage 17: the next ≤ 4,096 exponent bytes `c` (`k` of them): `acc ← acc^(256^k) · base^c mod m`,
- * the two powers by the host's modexp and the product reduced here; after the last piece the
- * accumulator's low Mlen bytes are the output.
- */
-function modexpPiece(op: u32): void {
+function modexpPieceStep(op: u32): void {
   const a = argsAt(op);
   const inOff = argU64(a);
   const inLen = argU64(a + 1);
-  const b = memWordU64(inOff);
-  const e = memWordU64(inOff + 32);
-  const mLen = memWordU64(inOff + 64);
-  const done = rdU64(G_CURSOR);
-  const k = min<u64>(EXP_PIECE, e - done);
-  // The exponent piece (zero past the input's end) at PRE_OUT + 256.
-  const chunk = PRE_OUT + 256;
-  readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + 96 + b + done, k, chunk);
-  memory.copy(SSTATE, read(gSponge(0)), 32);
-  memory.copy(SSTATE + 32, read(gSponge(1)), 32);
-  memory.copy(SSTATE + 64, read(gSponge(2)), 32);
-  loadBE(SSTATE + 64, MP);
-  if (!isZeroW(MP)) {
-    // x = acc^(256^k): the exponent 0x01 followed by k zero bytes.
-    const pow = PRE_OUT + 256 + 8192;
-    memory.fill(pow, 0, <usize>k + 1);
-    store<u8>(pow, 1);
-    hostModexp(SSTATE, pow, k + 1, SSTATE + 64, SSTATE + 96);
-    hostModexp(SSTATE + 32, chunk, k, SSTATE + 64, SSTATE + 128);
-    loadBE(SSTATE + 96, MX);
-    loadBE(SSTATE + 128, MY);
-    mulWide(MX, MY, MR, 16);
-    divModN(MR, 8, MP, 0, MX);
-    storeBE(MX, SSTATE);
-  }
-  if (done + k < e) {
-    write(gSponge(0), SSTATE);
-    wrU64(G_CURSOR, done + k);
+  const done = modexpNext(inOff, inLen, rdU64(G_CURSOR));
+  if (done < memWordU64(inOff + 32)) {
+    wrU64(G_CURSOR, done);
     return;
   }
-  // The output: the accumulator's low Mlen bytes.
-  memory.fill(SBUF, 0, 32);
-  memory.copy(SBUF, SSTATE + 32 - <usize>mLen, <usize>mLen);
-  memory.fill(SSTATE, 0, 32);
-  write(gSponge(0), SSTATE);
-  write(gSponge(1), SSTATE);
-  write(gSponge(2), SSTATE);
-  wrU64(fReturnData(DEPTH) + 1, mLen);
-  writeRun(fReturnData(DEPTH), 20, 0, SBUF, mLen);
+  modexpDone(op);
+}
+
+/**
+ * The modexp call succeeds with the output at `MODEXP_ACC`: `min(retLength, Mlen)` bytes of it at
+ * `retOffset`, `op.t0 − gas` back, 1 pushed. The gas is computed before the window is written (it
+ * may overlap the input).
+ */
+function modexpDone(op: u32): void {
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const mLen = memWordU64(inOff + 64);
+  const back = rdU64(G_OP_T0) - modexpGas(inOff, argU64(a + 1));
   const retLen = argU64(a + 3);
-  if (retLen > 0) writeRun(fMemData(DEPTH), 20, argU64(a + 2), SBUF, min<u64>(mLen, retLen));
+  if (retLen > 0) writeRun(fMemData(DEPTH), 20, argU64(a + 2), MODEXP_ACC, min<u64>(mLen, retLen));
   wrU64(G_CURSOR, 0);
-  addGas(rdU64(G_OP_T0) - modexpGas(inOff));
+  addGas(back);
   wrU64(G_STAGE, 0);
   memory.fill(W, 0, 32);
   store<u8>(W, 1, 31);
