@@ -134,22 +134,35 @@ function* rootsAt(
   indices: readonly number[],
   maxSteps: number,
 ): Generator<Uint8Array, Map<number, Uint8Array>, Uint8Array | undefined> {
-  const want = [...new Set(indices)].sort((a, b) => a - b);
   const m = new StepMachine("lazy");
   writeFrameState(m, req);
+  return yield* lazyRoots(m, indices, maxSteps, running);
+}
+
+/**
+ * Lazy mode's loop (§8.4) over a prepared machine: steps `m` while `live(m)`, merkleizing only at
+ * the requested indices (sorted, deduplicated; an index past the end gets the final root).
+ */
+export function* lazyRoots(
+  m: StepMachine,
+  indices: readonly number[],
+  maxSteps: number,
+  live: (m: StepMachine) => boolean,
+): Generator<Uint8Array, Map<number, Uint8Array>, Uint8Array | undefined> {
+  const want = [...new Set(indices)].sort((a, b) => a - b);
   const out = new Map<number, Uint8Array>();
   let n = 0;
   let k = 0;
-  let live = true;
+  let going = live(m);
   while (k < want.length) {
-    if (want[k] === n || !live) {
+    if (want[k] === n || !going) {
       out.set(want[k++], m.root());
       continue;
     }
     if (n >= maxSteps) throw new ProofFormatError(`trace longer than maxSteps ${maxSteps}`);
     yield* stepOnce(m, n);
     n++;
-    live = running(m);
+    going = live(m);
   }
   return out;
 }

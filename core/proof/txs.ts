@@ -9,7 +9,7 @@ import { toHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
 import { ProofFormatError, UnsupportedStepError } from "./errors.ts";
 import type { FrameBlock, FrameWorld } from "./frameState.ts";
-import { type AsyncPreimageSource, runAsync, runSync, stepOnce } from "./generator.ts";
+import { type AsyncPreimageSource, lazyRoots, runAsync, runSync, stepOnce } from "./generator.ts";
 import { G, GI, gBlockBloom, gBlockHash, gInTxHash, Phase } from "./layout.ts";
 import { type MachineOptions, StepMachine } from "./machine.ts";
 import type { KzgVerifier } from "./precompiles.ts";
@@ -277,6 +277,51 @@ export async function generateBlockAsync(
   } catch (e) {
     if (!refusedPointEvaluation(e)) throw e;
     return run({ ...rest, kzg: await kzg() });
+  }
+}
+
+/** Whether a block-mode trace goes on: it has not reached `Done`. */
+function blockLive(m: StepMachine): boolean {
+  return Number(m.getU64(G.phase)) !== Phase.Done;
+}
+
+/**
+ * Lazy mode (§8.4) in block mode: the roots r[i] of `req`'s trace at the requested step indices
+ * only (what a k-section round asks for; an index past the end maps to the final root), without
+ * merkleizing the steps between them or packing any witness.
+ */
+export function blockRootsAt(
+  req: BlockRequest,
+  indices: readonly number[],
+  opts: Pick<TraceOptions, "maxSteps" | "kzg"> = {},
+): Map<number, Uint8Array> {
+  const m = new StepMachine("lazy", machineOptions(opts));
+  writeBlockState(m, req);
+  return runSync(lazyRoots(m, indices, opts.maxSteps ?? 10_000_000, blockLive));
+}
+
+/**
+ * {@link blockRootsAt}, asking `fetch` for the preimages it misses; `kzg` may be a loader, called
+ * only when the block reaches a point evaluation (as in {@link generateBlockAsync}).
+ */
+export async function blockRootsAtAsync(
+  req: BlockRequest,
+  indices: readonly number[],
+  fetch: AsyncPreimageSource,
+  opts: { maxSteps?: number; kzg?: KzgVerifier | (() => Promise<KzgVerifier>) } = {},
+): Promise<Map<number, Uint8Array>> {
+  const run = (kzg?: KzgVerifier): Promise<Map<number, Uint8Array>> => {
+    const m = new StepMachine("lazy", machineOptions({ kzg }));
+    writeBlockState(m, req);
+    return runAsync(lazyRoots(m, indices, opts.maxSteps ?? 10_000_000, blockLive), fetch);
+  };
+  const { kzg } = opts;
+  if (typeof kzg !== "function") return run(kzg);
+  try {
+    return await run();
+  } catch (e) {
+    if (!refusedPointEvaluation(e)) throw e;
+    return run(await kzg());
   }
 }
 

@@ -30,7 +30,13 @@ import { keccak256 } from "../../core/hash/keccak.ts";
 import { MemoryNodeStore } from "../../core/mpt/nodeStore.ts";
 import { seededRandom } from "../../core/mpt/testing.ts";
 import { randomProgram } from "../../core/proof/randomProgram.ts";
-import { generateBlock, type TxsTrace } from "../../core/proof/txs.ts";
+import {
+  type BlockRequest,
+  blockRootsAt,
+  blockRootsAtAsync,
+  generateBlock,
+  type TxsTrace,
+} from "../../core/proof/txs.ts";
 import { type RlpInput, rlpEncode } from "../../core/rlp.ts";
 import { type BlockEnv, type ExecutedBlock, executeBlock } from "../engine/blockExecutor.ts";
 import { createOreVM, createStateManager, oreCommon } from "../engine/vm.ts";
@@ -258,27 +264,29 @@ async function outputRootOf(w: World, block: ExecutedBlock): Promise<Uint8Array>
   return keccak256(buf);
 }
 
+/** The block-mode request for `txs` on top of `w`'s parent. */
+function blockRequest(w: World, txs: Uint8Array[], env: BlockEnv = ENV): BlockRequest {
+  const h = w.parent.header;
+  return {
+    parentHash: w.parent.hash,
+    number: h.number + 1n,
+    timestamp: env.timestamp,
+    prevRandao: env.prevRandao,
+    feeRecipient: env.feeRecipient,
+    gasLimit: env.gasLimit,
+    baseFee: nextBaseFee(h),
+    parentBeaconRoot: env.parentBeaconBlockRoot,
+    parentStateRoot: h.stateRoot,
+    txs,
+    chainId: CHAIN_ID,
+    blobBaseFee: 1n,
+    preimages: (x) => w.store.get(x),
+  };
+}
+
 /** Runs `txs` on the machine (block mode) and on the engine; they must agree. */
 async function compare(w: World, txs: Uint8Array[], env: BlockEnv = ENV): Promise<TxsTrace> {
-  const h = w.parent.header;
-  const trace = generateBlock(
-    {
-      parentHash: w.parent.hash,
-      number: h.number + 1n,
-      timestamp: env.timestamp,
-      prevRandao: env.prevRandao,
-      feeRecipient: env.feeRecipient,
-      gasLimit: env.gasLimit,
-      baseFee: nextBaseFee(h),
-      parentBeaconRoot: env.parentBeaconBlockRoot,
-      parentStateRoot: h.stateRoot,
-      txs,
-      chainId: CHAIN_ID,
-      blobBaseFee: 1n,
-      preimages: (x) => w.store.get(x),
-    },
-    { verify: true },
-  );
+  const trace = generateBlock(blockRequest(w, txs, env), { verify: true });
   const vm = await createOreVM(common, w.sm, () => undefined);
   const ctx = { vm, stateManager: w.sm, common };
   let block: ExecutedBlock;
@@ -581,6 +589,24 @@ describe("user transactions in the step machine vs Ore's engine", () => {
     await w.sm.setStateRoot(t.worldRoot);
     const present = await Promise.all([A1, A2, A3, A4, A5].map((a) => w.sm.getAccount(new Address(a))));
     expect(present.map((a) => a !== undefined)).toEqual([false, true, false, false, false]);
+  }, 60_000);
+
+  test("lazy mode in block mode gives the full trace's roots at the asked indices (and the final root past the end)", async () => {
+    const w = await world();
+    const txs = [
+      deposit({ to: BOB, value: 5n, mint: 10n }),
+      sign({ type: 2, nonce: 3n, to: STORE, data: word(9n) }),
+      sign({ type: 2, nonce: 4n, to: BOB, value: 1n }),
+    ];
+    const full = generateBlock(blockRequest(w, txs));
+    const n = full.roots.length - 1;
+    const asked = [0, 1, 17, n >> 1, n - 1, n, n + 1000];
+    const lazy = blockRootsAt(blockRequest(w, txs), asked);
+    expect(asked.map((i) => toHex(lazy.get(i)!))).toEqual(
+      asked.map((i) => toHex(full.roots[Math.min(i, n)])),
+    );
+    const async = await blockRootsAtAsync(blockRequest(w, txs), asked, async () => undefined);
+    expect(asked.map((i) => toHex(async.get(i)!))).toEqual(asked.map((i) => toHex(lazy.get(i)!)));
   }, 60_000);
 
   test("a sender with code is refused (EIP-3607)", async () => {
