@@ -4,7 +4,8 @@
  *   bun run prove --code <hex> [--calldata <hex>] [--gas N] --out <file>        frame mode
  *   bun run prove --engine <rpc url> --block <n> --tx <i> --out <file>          the top frame of a tx
  *   bun run prove --engine <rpc url> --block <n> --out <file>                   a whole block
- *   ... [--lazy i,j,k]   lazy mode: print the roots at those step indices (no file)
+ *   bun run prove --engine <rpc url> --block <a>..<b> --out <dir>               blocks a to b, one file each
+ *   ... [--lazy i,j,k]   lazy mode (frame or one block): print the roots at those step indices (no file)
  *   ... [--no-witness]   roots only (no witnesses: the file cannot be verified)
  *
  * Whole blocks run in block mode from BlockStart through BlockEnd and are checked against the
@@ -14,7 +15,8 @@
  * Exit 0 on success, 1 when the
  * machine refuses a step (unsupported opcode or phase), 2 on a usage or input error.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fromHex, toHex } from "../../core/bytes.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import { ProofError, UnsupportedStepError } from "../../core/proof/errors.ts";
@@ -27,7 +29,7 @@ import {
   generateFrameAsync,
 } from "../../core/proof/generator.ts";
 import { encodeProof } from "../../core/proof/proofFile.ts";
-import { generateBlockAsync } from "../../core/proof/txs.ts";
+import { blockRootsAtAsync, generateBlockAsync } from "../../core/proof/txs.ts";
 import { loadKzg } from "../engine/kzg.ts";
 import { engineBlock } from "./engineBlock.ts";
 import { engineFrame } from "./engineFrame.ts";
@@ -35,10 +37,10 @@ import { engineFrame } from "./engineFrame.ts";
 /**
  * Block mode (`--engine <url> --block <n>` without `--tx`): BlockStart through every transaction
  * through BlockEnd; the machine's world-state root, gas used, receipts root and logs bloom are
- * compared with the engine's block.
- * Exits 1 when the machine refuses the block or disagrees with the engine.
+ * compared with the engine's block. Writes the proof to `out` and prints a summary line; false
+ * when the machine refuses the block or disagrees with the engine.
  */
-async function proveBlock(url: string, number: bigint): Promise<void> {
+async function proveBlock(url: string, number: bigint, out: string): Promise<boolean> {
   let b: Awaited<ReturnType<typeof engineBlock>>;
   try {
     b = await engineBlock(url, number);
@@ -46,8 +48,6 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
     console.error(`prove: ${(e as Error).message}`);
     process.exit(1);
   }
-  const out = str("out");
-  if (out === undefined) usage("missing --out <file>");
   const t0 = performance.now();
   try {
     const trace = await generateBlockAsync(b.req, b.fetch, {
@@ -110,23 +110,55 @@ async function proveBlock(url: string, number: bigint): Promise<void> {
     );
     if (!agrees) {
       console.error(
-        `engine block differs: ${differs.map((k) => `${k} engine ${want[k]} machine ${got[k]}`).join("; ")}`,
+        `block ${number}: engine block differs: ${differs.map((k) => `${k} engine ${want[k]} machine ${got[k]}`).join("; ")}`,
       );
-      process.exit(1);
     }
+    return agrees;
   } catch (e) {
     if (e instanceof UnsupportedStepError) {
-      console.error(`prove: the machine refuses this block: ${e.message}`);
-      process.exit(1);
+      console.error(`prove: the machine refuses block ${number}: ${e.message}`);
+      return false;
     }
     throw e;
   }
 }
 
+/** Lazy mode for one block: the roots at `indices` only, printed as JSON. */
+async function blockLazy(url: string, number: bigint, indices: number[]): Promise<void> {
+  let b: Awaited<ReturnType<typeof engineBlock>>;
+  try {
+    b = await engineBlock(url, number);
+  } catch (e) {
+    console.error(`prove: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  const t0 = performance.now();
+  const roots = await blockRootsAtAsync(b.req, indices, b.fetch, { kzg: loadKzg });
+  const ms = Math.round(performance.now() - t0);
+  console.log(JSON.stringify({ roots: Object.fromEntries([...roots].map(([i, r]) => [i, toHex(r)])), ms }));
+}
+
+/** `--block <n>` or `--block <a>..<b>` (inclusive, a ≤ b). */
+function blockRange(v: string): [bigint, bigint] {
+  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(v);
+  if (m === null) usage(`--block: expected <n> or <a>..<b>, found ${v}`);
+  const a = BigInt(m[1]);
+  const b = m[2] === undefined ? a : BigInt(m[2]);
+  if (b < a) usage(`--block: empty range ${v}`);
+  return [a, b];
+}
+
+/** `--lazy i,j,..`: step indices. */
+function lazyIndices(v: string): number[] {
+  const idx = v.split(",").map((s) => Number(s));
+  if (idx.some((n) => !Number.isInteger(n) || n < 0)) usage("--lazy: expected step indices i,j,..");
+  return idx;
+}
+
 function usage(msg: string): never {
   console.error(
-    `${msg}\nusage: prove (--code <hex> [--calldata <hex>] [--gas N] | --engine <url> --block <n> --tx <i>) ` +
-      "(--out <file> | --lazy i,j,..) [--no-witness]",
+    `${msg}\nusage: prove (--code <hex> [--calldata <hex>] [--gas N] | --engine <url> --block <n> [--tx <i>] ` +
+      "| --engine <url> --block <a>..<b>) (--out <file or dir> | --lazy i,j,..) [--no-witness]",
   );
   process.exit(2);
 }
@@ -157,8 +189,24 @@ try {
   if (str("engine") !== undefined) {
     if (str("block") === undefined) usage("--engine needs --block");
     if (str("tx") === undefined) {
-      await proveBlock(str("engine")!, BigInt(str("block")!));
-      process.exit(0);
+      const url = str("engine")!;
+      const [a, b] = blockRange(str("block")!);
+      const lazy = str("lazy");
+      if (lazy !== undefined) {
+        if (a !== b) usage("--lazy takes one block, not a range");
+        await blockLazy(url, a, lazyIndices(lazy));
+        process.exit(0);
+      }
+      const out = str("out");
+      if (out === undefined) usage(a === b ? "missing --out <file>" : "missing --out <dir>");
+      if (a !== b) mkdirSync(out, { recursive: true });
+      let ok = true;
+      for (let n = a; n <= b; n++) {
+        // A range writes <dir>/<n>.proof, one file per block; every block is proved even after a
+        // failure, and the exit code is 1 when any block failed.
+        if (!(await proveBlock(url, n, a === b ? out : join(out, `${n}.proof`)))) ok = false;
+      }
+      process.exit(ok ? 0 : 1);
     }
     const number = BigInt(str("block")!);
     const index = Number(str("tx"));
@@ -199,8 +247,7 @@ try {
 try {
   const lazy = str("lazy");
   if (lazy !== undefined) {
-    const idx = lazy.split(",").map((s) => Number(s));
-    if (idx.some((n) => !Number.isInteger(n) || n < 0)) usage("--lazy: expected step indices i,j,..");
+    const idx = lazyIndices(lazy);
     const t0 = performance.now();
     const roots = fetch ? await frameRootsAtAsync(req, idx, fetch) : frameRootsAt(req, idx);
     const ms = Math.round(performance.now() - t0);

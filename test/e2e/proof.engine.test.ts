@@ -9,12 +9,13 @@
  * root, bloom, hash) and at the rollup node's output root.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Hex, parseEther } from "viem";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { toHex } from "../../core/bytes.ts";
+import { decodeProof } from "../../core/proof/proofFile.ts";
 import { generateBlockAsync } from "../../core/proof/txs.ts";
 import { engineBlock } from "../../node/prove/engineBlock.ts";
 import { devnetClients, rpc, startTestDevnet, type TestDevnet } from "../helpers/devnet.ts";
@@ -63,7 +64,7 @@ function prove(block: bigint, index: number, out: string) {
   return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 
-function proveBlock(block: bigint, out: string) {
+function proveBlock(block: bigint | string, out: string, ...extra: string[]) {
   const p = Bun.spawnSync(
     [
       BUN,
@@ -72,6 +73,7 @@ function proveBlock(block: bigint, out: string) {
       t.devnet.info.l2.rpcUrl,
       "--block",
       block.toString(),
+      ...extra,
       "--out",
       out,
     ],
@@ -116,6 +118,46 @@ describe("prove --engine against a live engine", () => {
         console.log(`block ${n}: ${summary.steps} steps, state root ${summary.stateRoot}, ${summary.ms} ms`);
       }
       expect(proven).toBeGreaterThan(0);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  }, 120_000);
+
+  test("a range of blocks gives one agreeing proof file per block; lazy mode gives the same roots", async () => {
+    try {
+      const out = join(dir, "range");
+      const p = proveBlock("1..3", out);
+      if (p.code !== 0) console.error(p.stderr);
+      expect(p.code).toBe(0);
+      const lines = p.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.out)).toEqual([1, 2, 3].map((n) => join(out, `${n}.proof`)));
+      expect(lines.every((l) => l.engineAgrees === true)).toBe(true);
+      // Block 2 lazily, at its first, a middle and its last root, and past the end.
+      const steps: number = lines[1].steps;
+      const want = [0, steps >> 1, steps, steps + 50];
+      const lazy = Bun.spawnSync(
+        [
+          BUN,
+          "node/prove/main.ts",
+          "--engine",
+          t.devnet.info.l2.rpcUrl,
+          "--block",
+          "2",
+          "--lazy",
+          want.join(","),
+        ],
+        { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
+      );
+      expect(lazy.exitCode).toBe(0);
+      const roots = JSON.parse(lazy.stdout.toString()).roots as Record<string, string>;
+      const file = decodeProof(readFileSync(join(out, "2.proof")));
+      expect(want.map((i) => roots[i])).toEqual(want.map((i) => toHex(file.roots[Math.min(i, steps)])));
+      // A backwards range is a usage error.
+      expect(proveBlock("3..1", out).code).toBe(2);
     } catch (e) {
       failed = true;
       throw e;
