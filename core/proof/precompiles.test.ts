@@ -251,7 +251,7 @@ describe("precompiles vs @ethereumjs/evm", () => {
   );
 
   test(
-    "modexp over the limit with a base or modulus over 32 bytes: the exponent in pieces, at its gas and one short",
+    "modexp in pieces: over the limit with a base or modulus over 32 bytes, a long exponent within it; at its gas and one short",
     async () => {
       // CALLDATACOPY the input to 0; STATICCALL(gas, 5, 0, size, retOff, retLen); RETURNDATACOPY
       // to 0x60000; RETURN memory [0, 0x60400): the input, the window and the return data.
@@ -265,7 +265,7 @@ describe("precompiles vs @ethereumjs/evm", () => {
       const be = (v: bigint, n: number) => hex(v.toString(16).padStart(n * 2, "0"));
       /** EIP-2565's gas. */
       const gasOf = (bl: number, e: Uint8Array, ml: number) => {
-        const head = BigInt(`0x${h(e.subarray(0, 32)) || "0"}`) >> BigInt(8 * Math.max(0, 32 - e.length));
+        const head = BigInt(`0x${h(e.subarray(0, 32)) || "0"}`);
         const bits = head.toString(2).length - (head === 0n ? 1 : 0);
         const iters = BigInt(Math.max(0, 8 * (e.length - 32)) + Math.max(0, bits - 1));
         const w = BigInt(Math.ceil(Math.max(bl, ml) / 8));
@@ -363,6 +363,34 @@ describe("precompiles vs @ethereumjs/evm", () => {
         const short = await run(code(0x50000, 64, g - 1n), input(b, e, m), tx);
         expect(short.output.subarray(0x50000).every((x) => x === 0)).toBe(true);
       }
+      // Within the one-step limit, an exponent longer than one piece also goes in pieces (each
+      // host modexp stays under 174,762 gas); one piece's worth runs in one step.
+      const short: [Uint8Array, Uint8Array, Uint8Array][] = [
+        [rnd(64), rnd(1024), odd(rnd(64))],
+        [rnd(64), rnd(1025), odd(rnd(64))],
+        [rnd(32), rnd(5000), rnd(32)],
+        [rnd(1024), rnd(5), odd(rnd(1024))],
+        [rnd(200), rnd(100), rnd(300)],
+        [rnd(7), rnd(3000), hex("00000000000000000000000000000001")],
+      ];
+      const steps: number[] = [];
+      for (const [b, e, m] of short) {
+        const g = gasOf(b.length, e, m.length);
+        const data = input(b, e, m);
+        const want = h(be(modPow(big(b), big(e), big(m)), m.length));
+        const ok = await run(code(0, m.length, g), data, txFor(b, e, m));
+        steps.push(ok.steps);
+        expect(h(ok.output.subarray(0x60000, 0x60000 + m.length))).toBe(want);
+        expect(h(ok.output.subarray(0, m.length))).toBe(want);
+        await run(code(0x50000, 64, g - 1n), data, txFor(b, e, m));
+      }
+      // 1,024 exponent bytes: stages 13 and 14; 1,025: stage 13 and two pieces.
+      expect(steps[1]).toBe(steps[0] + 1);
+      // A header cut at 95 bytes: Mlen's last byte is zero-padded (1,024), Elen 40 > 4 bytes a
+      // piece; the modulus lies past the input: zero.
+      const cut = input(rnd(1), new Uint8Array(40), new Uint8Array(1024), [1, 40, 1024]).subarray(0, 95);
+      cut[94] = 4;
+      await run(code(0x50000, 64), cut, 2_000_000n);
       // The input ends inside the modulus (zero-padded: an even modulus) or inside the exponent.
       const b = rnd(40);
       const e = expFor(40, 48, 200, 3000);

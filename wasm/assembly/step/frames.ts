@@ -27,7 +27,7 @@ import {
   PRE_OUT,
   SCRATCH,
 } from "./layout";
-import { MODEXP_ACC, MODEXP_WIDE_MAX, memWordU64, modexpBegin, modexpGas, modexpNext } from "./modexp";
+import { MODEXP_ACC, modexpBegin, modexpGas, modexpInPieces, modexpLen, modexpNext } from "./modexp";
 import {
   isPrecompileAddress,
   markFound,
@@ -397,8 +397,8 @@ function usedInput(id: u32, inOff: u64, inLen: u64): u64 {
   if (id === 7) return 96;
   if (id === 5) {
     const need = addSat(
-      addSat(addSat(96, memWordU64(inOff)), memWordU64(inOff + 32)),
-      memWordU64(inOff + 64),
+      addSat(addSat(96, modexpLen(inOff, inLen, 0)), modexpLen(inOff, inLen, 1)),
+      modexpLen(inOff, inLen, 2),
     );
     return min<u64>(inLen, need);
   }
@@ -411,37 +411,30 @@ function fixedInput(id: u32): u64 {
 }
 
 /**
- * Stage 13 for an input over `PRE_LIMIT` (§10): blake2f and point evaluation of the wrong length,
- * and a pairing or modexp the call cannot pay for, fail at once; sha256, ripemd160 and identity
- * check their gas (too little fails the call as stage 13 does) and go on in pieces at stage 15; a
- * modexp whose used part is over the limit takes its exponent in pieces at stage 17 (base and
- * modulus up to `MODEXP_WIDE_MAX` bytes). True when it took the stage; the others run as usual on
- * the part of the input they use.
+ * Stage 13's special cases (§10): a modexp with an exponent longer than one piece (any input
+ * length) goes in pieces at stage 17. For an input over `PRE_LIMIT`: blake2f and point evaluation
+ * of the wrong length, and a pairing or modexp the call cannot pay for, fail at once; sha256,
+ * ripemd160 and identity check their gas (too little fails the call as stage 13 does) and go on in
+ * pieces at stage 15. True when it took the stage; the others run as usual on the part of the
+ * input they use.
  */
 function longInput(op: u32): bool {
   const id = precompileId();
   const a = argsAt(op);
   const inLen = argU64(a + 1);
+  if (id === 5 && modexpPieces(op)) return true;
   if (inLen <= PRE_LIMIT) return false;
   const child = rdU64(G_OP_T0);
   let failNow = fixedInput(id) !== 0;
   if (id === 8) failNow = inLen % 192 !== 0 || 45_000 + 34_000 * (inLen / 192) > child;
   if (id === 5) {
-    // modexp: its gas from the lengths (EIP-2565) decides first; with Mlen = 0 the output is empty.
+    // modexp (not in pieces): its gas from the lengths (EIP-2565) decides first; with Mlen = 0 the
+    // output is empty; a used part over the limit is then refused by name (stage 13).
     const inOff = argU64(a);
-    const mLen = memWordU64(inOff + 64);
     const gas = modexpGas(inOff, inLen);
     failNow = gas > child;
-    if (!failNow && mLen === 0) {
+    if (!failNow && modexpLen(inOff, inLen, 2) === 0) {
       endCall(op, true, child - gas);
-      return true;
-    }
-    const wide = max<u64>(memWordU64(inOff), mLen);
-    if (!failNow && usedInput(id, inOff, inLen) > PRE_LIMIT && wide <= MODEXP_WIDE_MAX) {
-      // The exponent in pieces; a modulus of 0 or 1 gives Mlen zero bytes at once.
-      wrU64(G_CURSOR, 0);
-      if (modexpBegin(inOff, inLen)) modexpDone(op);
-      else next(17);
       return true;
     }
   }
@@ -554,7 +547,28 @@ function identityWindowPiece(op: u32): void {
   streamDone(op, 4, inLen);
 }
 
-// ---- modexp with a used input over the one-step limit: stage 17 (modexp.ts) ----
+// ---- modexp with a long exponent: stage 17 (modexp.ts) ----
+
+/**
+ * Stage 13 of a modexp that runs in pieces (`modexpInPieces`; any input length): too little gas
+ * fails the call as stage 13 does; else the exponent goes in pieces from stage 17, and a modulus
+ * of 0 or 1 gives `Mlen` zero bytes at once. False for the others.
+ */
+function modexpPieces(op: u32): bool {
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const inLen = argU64(a + 1);
+  if (!modexpInPieces(inOff, inLen)) return false;
+  if (modexpGas(inOff, inLen) > rdU64(G_OP_T0)) {
+    restoreSnapshot(DEPTH + 1);
+    endCall(op, false, 0);
+    return true;
+  }
+  wrU64(G_CURSOR, 0);
+  if (modexpBegin(inOff, inLen)) modexpDone(op);
+  else next(17);
+  return true;
+}
 
 /**
  * Stage 17: the exponent's next piece (`op.cursor` bytes done); after the last one the output
@@ -565,7 +579,7 @@ function modexpPieceStep(op: u32): void {
   const inOff = argU64(a);
   const inLen = argU64(a + 1);
   const done = modexpNext(inOff, inLen, rdU64(G_CURSOR));
-  if (done < memWordU64(inOff + 32)) {
+  if (done < modexpLen(inOff, inLen, 1)) {
     wrU64(G_CURSOR, done);
     return;
   }
@@ -580,8 +594,9 @@ function modexpPieceStep(op: u32): void {
 function modexpDone(op: u32): void {
   const a = argsAt(op);
   const inOff = argU64(a);
-  const mLen = memWordU64(inOff + 64);
-  const back = rdU64(G_OP_T0) - modexpGas(inOff, argU64(a + 1));
+  const inLen = argU64(a + 1);
+  const mLen = modexpLen(inOff, inLen, 2);
+  const back = rdU64(G_OP_T0) - modexpGas(inOff, inLen);
   const retLen = argU64(a + 3);
   if (retLen > 0) writeRun(fMemData(DEPTH), 20, argU64(a + 2), MODEXP_ACC, min<u64>(mLen, retLen));
   wrU64(G_CURSOR, 0);

@@ -53,21 +53,24 @@ function mulSat(a: u64, b: u64): u64 {
   return a * b;
 }
 
-/** The 32-byte big-endian word at byte `off` of the caller's memory, saturated to u64. */
-export function memWordU64(off: u64): u64 {
-  readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, off, 32, WORD);
+/**
+ * Length `k` of the modexp input at `inOff` (`inLen` bytes): 0 Blen, 1 Elen, 2 Mlen, the 32-byte
+ * big-endian word at `32k` (zero past the input's end), saturated to u64.
+ */
+export function modexpLen(inOff: u64, inLen: u64, k: u64): u64 {
+  readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + 32 * k, 32, WORD);
   loadBE(WORD, LIMBS);
   return toU64Sat(LIMBS);
 }
 
 /**
- * EIP-2565's gas for the modexp input at `inOff` (`inLen` bytes; the exponent's head past its end
- * reads as zero), saturated to u64. The input's 96-byte header must be inside it.
+ * EIP-2565's gas for the modexp input at `inOff` (`inLen` bytes; bytes past its end read as zero),
+ * saturated to u64.
  */
 export function modexpGas(inOff: u64, inLen: u64): u64 {
-  const b = memWordU64(inOff);
-  const e = memWordU64(inOff + 32);
-  const m = memWordU64(inOff + 64);
+  const b = modexpLen(inOff, inLen, 0);
+  const e = modexpLen(inOff, inLen, 1);
+  const m = modexpLen(inOff, inLen, 2);
   // The exponent's first min(Elen, 32) bytes.
   let bits: u32 = 0;
   if (b < (<u64>1) << 32 && e > 0) {
@@ -104,6 +107,19 @@ export function modexpPieceLen(bLen: u64, mLen: u64): u64 {
   return k < 1 ? 1 : min<u64>(k, PIECE_MAX);
 }
 
+/**
+ * The modexp at `inOff` runs in pieces (stage 17): `1 ≤ Mlen`, `max(Blen, Mlen) ≤ MODEXP_WIDE_MAX`
+ * and an exponent longer than one piece. Then every host modexp of the call costs at most
+ * 174,762 gas (EIP-2565), and a used part over the one-step limit always qualifies.
+ */
+export function modexpInPieces(inOff: u64, inLen: u64): bool {
+  const b = modexpLen(inOff, inLen, 0);
+  const e = modexpLen(inOff, inLen, 1);
+  const mLen = modexpLen(inOff, inLen, 2);
+  if (mLen === 0 || b > MODEXP_WIDE_MAX || mLen > MODEXP_WIDE_MAX) return false;
+  return e > modexpPieceLen(b, mLen);
+}
+
 /** The `n` bytes at `p` are all zero. */
 function isZero(p: usize, n: u64): bool {
   for (let i: usize = 0; i < <usize>n; i++) if (load<u8>(p + i) !== 0) return false;
@@ -126,9 +142,9 @@ function atMostOne(p: usize, mLen: u64): bool {
  * (all zero, at `MODEXP_ACC`) needs no piece.
  */
 export function modexpBegin(inOff: u64, inLen: u64): bool {
-  const b = memWordU64(inOff);
-  const e = memWordU64(inOff + 32);
-  const mLen = memWordU64(inOff + 64);
+  const b = modexpLen(inOff, inLen, 0);
+  const e = modexpLen(inOff, inLen, 1);
+  const mLen = modexpLen(inOff, inLen, 2);
   writeZero(fReturnData(DEPTH), 20);
   wrU64(fReturnData(DEPTH) + 1, mLen);
   readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + 96 + b + e, mLen, MOD);
@@ -157,9 +173,9 @@ function hostModexp(base: usize, bLen: u64, exp: usize, eLen: u64, m: usize, mLe
  * return data and left at `MODEXP_ACC`. Returns the exponent bytes done.
  */
 export function modexpNext(inOff: u64, inLen: u64, done: u64): u64 {
-  const b = memWordU64(inOff);
-  const e = memWordU64(inOff + 32);
-  const mLen = memWordU64(inOff + 64);
+  const b = modexpLen(inOff, inLen, 0);
+  const e = modexpLen(inOff, inLen, 1);
+  const mLen = modexpLen(inOff, inLen, 2);
   if (mLen === 0 || b > MODEXP_WIDE_MAX || mLen > MODEXP_WIDE_MAX || done > e) fail(ERR_BAD_STATE, G_STAGE);
   const k = min<u64>(modexpPieceLen(b, mLen), e - done);
   const end = inOff + inLen;
