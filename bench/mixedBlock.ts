@@ -2,16 +2,17 @@
  * The proof benchmark's headline workload: one block of about 30M gas of mixed transactions,
  * built by Ore's engine in process (`node/engine/testing.ts`) on a chain the engine set up first.
  *
- * Setup (blocks built by the engine, not proved): 128 funded senders; the contracts of
- * `node/prove/testdata/Agreement.sol` (two ERC-20s, a CREATE2 factory, a router, a pair with
- * liquidity, nested calls, precompile calls, a spawner) and three more tokens to pair later;
- * every sender holds both tokens, has approved the router and its neighbour; a raw storage writer
- * sits in the genesis allocation. Then a calibration block holds one transaction of every variant
- * (their gas used plans the big block) and the big block: after the L1 attributes deposit, two
- * user deposits, two CREATE2 pair creations, then rounds of a fixed mix (ETH transfers of types
- * 0, 1 and 2, ERC-20 transfers, approvals and transferFroms, swaps and liquidity through the
- * router, storage writes, nested calls, precompile calls, contract creations and reverting
- * transactions) until the next transaction would pass the block's 30M gas limit.
+ * Setup (not proved): a genesis with 128 funded senders, 65,536 filler accounts, a raw storage
+ * writer and a relay that calls precompiles; blocks built by the engine deploying the contracts
+ * of `node/prove/testdata/Agreement.sol` (two ERC-20s, a CREATE2 factory, a router, nested calls,
+ * precompile calls, a spawner) and three more tokens to pair later, a pair with liquidity, and
+ * every sender given both tokens and approving the router and its neighbour. A calibration block
+ * then holds three transactions of every variant (one CREATE2), whose most gas used plans the big
+ * block: after the L1 attributes deposit, two user deposits, two CREATE2 pair creations, then
+ * rounds of a fixed mix (ETH transfers of types 0, 1 and 2, ERC-20 transfers, approvals and
+ * transferFroms, swaps and liquidity through the router, storage writes, nested calls with logs,
+ * precompile calls, contract creations, reverting transactions) while they fit the block's 30M
+ * gas limit. Every transaction must end as planned (success, or a revert where one is meant).
  */
 
 import { createTx } from "@ethereumjs/tx";
