@@ -95,7 +95,10 @@ export async function benchMixedBlock(): Promise<{ rows: Measurement[]; notes: s
     keccakF: { value: -1, step: 0 },
   };
   const slowest: { ms: number; step: number; pre: Uint8Array; w: Uint8Array; post: Uint8Array }[] = [];
-  const byClass = new Map<string, { steps: number; bytes: number; verifyMs: number; leaves: number }>();
+  const byClass = new Map<
+    string,
+    { steps: number; bytes: number; verifyMs: number; leaves: number; step: number; w?: Uint8Array }
+  >();
   const note = (k: keyof typeof worst, value: number, step: number, w: Uint8Array) => {
     if (value > worst[k].value) worst[k] = { value, step, witness: w };
   };
@@ -123,11 +126,11 @@ export async function benchMixedBlock(): Promise<{ rows: Measurement[]; notes: s
       note("leaves", c.leaves[i]!, step, w);
       note("inner", cost.inner, step, w);
       note("keccakF", cost.keccakF, step, w);
-      const k = byClass.get(c.classes[i]!) ?? { steps: 0, bytes: 0, verifyMs: 0, leaves: 0 };
+      const k = byClass.get(c.classes[i]!) ?? { steps: 0, bytes: 0, verifyMs: 0, leaves: -1, step: 0 };
       k.steps++;
       k.bytes += w.length;
       k.verifyMs += ms;
-      k.leaves = Math.max(k.leaves, c.leaves[i]!);
+      if (c.leaves[i]! > k.leaves) Object.assign(k, { leaves: c.leaves[i]!, step, w });
       byClass.set(c.classes[i]!, k);
     }
   };
@@ -255,7 +258,7 @@ export async function benchMixedBlock(): Promise<{ rows: Measurement[]; notes: s
     .sort((a, b) => b[1].steps - a[1].steps)
     .map(
       ([c, k]) =>
-        `${c} ${k.steps} (${((100 * k.steps) / steps).toFixed(1)}%, ${(k.bytes / k.steps).toFixed(0)} B, ${((k.verifyMs * 1000) / k.steps).toFixed(0)} µs, ≤ ${k.leaves} leaves)`,
+        `${c} ${k.steps} (${((100 * k.steps) / steps).toFixed(1)}%, ${(k.bytes / k.steps).toFixed(0)} B, ${((k.verifyMs * 1000) / k.steps).toFixed(0)} µs, ≤ ${k.leaves} leaves at ${name(k.step, k.w!)})`,
     );
   const notes = [
     `30M-gas block: block ${BigInt(p.blockNumber)} (after ${mb.setupBlocks} setup blocks by the engine, ${tSetup.toFixed(1)} s), gas limit ${BigInt(p.gasLimit)}, ${gasUsed} gas used, ${mb.kinds.length} transactions, ${steps} steps (${(steps / mb.kinds.length).toFixed(0)} per transaction, ${(Number(gasUsed) / steps).toFixed(1)} gas per step)`,
@@ -269,7 +272,7 @@ export async function benchMixedBlock(): Promise<{ rows: Measurement[]; notes: s
       .map((s) => `${µs(s.ms * 1000)} (${name(s.step, s.w)})`)
       .join(", ")}`,
     `  worst step by the doc's measure (§4.2): ${worst.leaves.value} leaves accessed (${worstName(worst.leaves)}); ${worst.keccakF.value} Keccak-f permutations to check its preimages (${worstName(worst.keccakF)}); ${worst.inner.value} SHA-256 hashes to check its witness against the pre-root (${worstName(worst.inner)})`,
-    `  steps by class (share, mean witness bytes, mean verification, most leaves): ${classLines.join("; ")}`,
+    `  steps by class (share, mean witness bytes, mean verification, the most leaves and where): ${classLines.join("; ")}`,
   ];
   // The in-memory SQLite store holds the whole chain outside the JS heap: free it for the parts after.
   e.store.close();
