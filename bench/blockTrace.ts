@@ -3,9 +3,9 @@
  * `streamBlock` is `generateBlock`'s full generation (per step: the root, the packed witness, the
  * access list and the preimage kinds, as `core/proof/txs.ts` records them) handing the steps to
  * the caller in chunks, with the time spent in the caller's hands left out of the generation time;
- * `blockRootsEvery` is its roots-only run (a lazy machine, a root after every step);
- * `blockRootsAt` is lazy mode (§8.4) in block mode: only the roots asked for. `describeStep` names
- * a step from its witness alone (phase, walk, opcode).
+ * `blockRootsEvery` is its roots-only run (a lazy machine, a root after every step), as
+ * `generateBlock(req, { witnesses: false })` without keeping the roots. `describeStep` names a step
+ * from its witness alone (phase, walk, opcode).
  */
 import type { Common } from "@ethereumjs/common";
 import { getOpcodesForHF } from "@ethereumjs/evm";
@@ -132,29 +132,6 @@ export function blockRootsEvery(req: BlockRequest): { steps: number; finalRoot: 
     root = m.root();
   }
   return { steps: n, finalRoot: root };
-}
-
-/**
- * Lazy mode in block mode: the roots r[i] at `indices` only (an index past the end maps to the
- * final root, as a k-section game pads the tail).
- */
-export function blockRootsAt(req: BlockRequest, indices: readonly number[]): Map<number, Uint8Array> {
-  const want = [...new Set(indices)].sort((a, b) => a - b);
-  const m = new StepMachine("lazy");
-  writeBlockState(m, req);
-  const out = new Map<number, Uint8Array>();
-  let n = 0;
-  let k = 0;
-  let live = true;
-  while (k < want.length) {
-    if (want[k] === n || !live) {
-      out.set(want[k++]!, m.root());
-      continue;
-    }
-    m.step(n++);
-    live = Number(m.getU64(G.phase)) !== Phase.Done;
-  }
-  return out;
 }
 
 let reader: StepMachine | undefined;

@@ -10,10 +10,11 @@
  * each named (transaction, phase, opcode), and the engine's `executeBlock` on the same block.
  */
 import { bytesEqual, toHex } from "../core/bytes.ts";
+import { blockRootsAt } from "../core/proof/txs.ts";
 import { verifyStep } from "../core/proof/verifier.ts";
 import { executeBlock } from "../node/engine/blockExecutor.ts";
 import { createOreVM, createStateManager } from "../node/engine/vm.ts";
-import { blockRootsAt, blockRootsEvery, type Chunk, describeStep, streamBlock } from "./blockTrace.ts";
+import { blockRootsEvery, type Chunk, describeStep, streamBlock } from "./blockTrace.ts";
 import type { Measurement } from "./harness.ts";
 import { buildMixedBlock } from "./mixedBlock.ts";
 
