@@ -23,7 +23,7 @@ import { type FuzzOptions, type RandomBlock, randomBlock } from "./testing/rando
 
 const SOAK = process.env.ORE_SOAK === "1";
 const SEED = Number(process.env.ORE_FUZZ_SEED ?? (SOAK ? Date.now() % 2 ** 32 : 20_260_512));
-const BLOCKS = Number(process.env.ORE_FUZZ_BLOCKS ?? (SOAK ? 1500 : 300));
+const BLOCKS = Number(process.env.ORE_FUZZ_BLOCKS ?? (SOAK ? 1500 : 250));
 const ONLY = process.env.ORE_FUZZ_BLOCK === undefined ? undefined : Number(process.env.ORE_FUZZ_BLOCK);
 const KZG = SOAK || process.env.ORE_FUZZ_KZG === "1";
 const VERIFY_EVERY = 4;
