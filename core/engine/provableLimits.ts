@@ -23,3 +23,13 @@ export const MAX_TX_BYTES = 262_144;
  * ignores a larger `ConfigUpdate` (`core/derive/systemConfig.ts`).
  */
 export const MAX_L2_GAS_LIMIT = 45_000_000n;
+
+/**
+ * Longest input the bn254 pairing precompile (0x08) accepts on Ore's L2: 256 pairs. A longer
+ * input fails the call, consuming all the gas given to it (as OP Granite's restriction of the
+ * same precompile to 112,687 bytes does, with a smaller bound). The fault-proof machine verifies
+ * a pairing step with one call to L1's pairing precompile, which cannot be split: 256 pairs cost
+ * 8,749,000 L1 gas plus ~0.8M of calldata, within EIP-7825's 16,777,216-gas transaction cap
+ * (Granite's 586 pairs would cost ~20M; the 1,300 pairs a 45M-gas L2 block affords, ~44M).
+ */
+export const MAX_PAIRING_INPUT_BYTES = 256 * 192;

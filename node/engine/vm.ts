@@ -14,6 +14,7 @@ import { createVM, paramsVM, type VM } from "@ethereumjs/vm";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import type { NodeStore } from "../../core/mpt/nodeStore.ts";
 import { pointEvaluationPrecompile } from "./kzg.ts";
+import { pairingPrecompile } from "./pairing.ts";
 import { OreStateManager } from "./stateManager.ts";
 
 /** The parameter tables @ethereumjs merges into a `Common` whenever it builds a tx, block, EVM or VM. */
@@ -75,7 +76,8 @@ export function createStateManager(store: NodeStore, stateRoot?: Uint8Array): Or
 
 /**
  * A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. Point evaluation (0x0a) sets
- * `common.customCrypto.kzg` from kzg-wasm the first time it runs.
+ * `common.customCrypto.kzg` from kzg-wasm the first time it runs; the pairing (0x08) refuses an
+ * input over 256 pairs (`pairing.ts`).
  */
 export async function createOreVM(
   common: Common,
@@ -96,6 +98,6 @@ export async function createOreVM(
     common,
     stateManager,
     blockchain,
-    evmOpts: { customPrecompiles: [pointEvaluationPrecompile(common)] },
+    evmOpts: { customPrecompiles: [pairingPrecompile(common), pointEvaluationPrecompile(common)] },
   });
 }
