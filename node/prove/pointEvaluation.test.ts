@@ -248,11 +248,9 @@ describe("point evaluation in blocks: the machine agrees with the engine", () =>
     ]);
   }, 120_000);
 
-  // Fails today, for every precompile, not only 0x0a: the step machine runs a transaction whose
-  // `to` is a precompile as a call to an account without code (intrinsic gas only, success),
-  // where the engine runs the precompile. When the machine is fixed this test fails: make it a
-  // plain `test`.
-  test.failing("block 3 (machine): direct calls prove and agree with the engine", async () => {
+  // The machine runs a transaction's precompile at depth 0 as the engine does (§3.3; every
+  // precompile: userTxs.test.ts).
+  test("block 3 (machine): direct calls prove and agree with the engine", async () => {
     if (direct === undefined) throw new Error("block 3 was not built");
     await prove(direct.p, direct.receipts);
   }, 120_000);

@@ -397,8 +397,11 @@ function usedInput(id: u32, inOff: u64, inLen: u64): u64 {
   if (id === 7) return 96;
   if (id === 5) {
     const need = addSat(
-      addSat(addSat(96, modexpLen(inOff, inLen, 0)), modexpLen(inOff, inLen, 1)),
-      modexpLen(inOff, inLen, 2),
+      addSat(
+        addSat(96, modexpLen(fMemData(DEPTH), inOff, inLen, 0)),
+        modexpLen(fMemData(DEPTH), inOff, inLen, 1),
+      ),
+      modexpLen(fMemData(DEPTH), inOff, inLen, 2),
     );
     return min<u64>(inLen, need);
   }
@@ -431,9 +434,9 @@ function longInput(op: u32): bool {
     // modexp (not in pieces): its gas from the lengths (EIP-2565) decides first; with Mlen = 0 the
     // output is empty; a used part over the limit is then refused by name (stage 13).
     const inOff = argU64(a);
-    const gas = modexpGas(inOff, inLen);
+    const gas = modexpGas(fMemData(DEPTH), inOff, inLen);
     failNow = gas > child;
-    if (!failNow && modexpLen(inOff, inLen, 2) === 0) {
+    if (!failNow && modexpLen(fMemData(DEPTH), inOff, inLen, 2) === 0) {
       endCall(op, true, child - gas);
       return true;
     }
@@ -558,14 +561,14 @@ function modexpPieces(op: u32): bool {
   const a = argsAt(op);
   const inOff = argU64(a);
   const inLen = argU64(a + 1);
-  if (!modexpInPieces(inOff, inLen)) return false;
-  if (modexpGas(inOff, inLen) > rdU64(G_OP_T0)) {
+  if (!modexpInPieces(fMemData(DEPTH), inOff, inLen)) return false;
+  if (modexpGas(fMemData(DEPTH), inOff, inLen) > rdU64(G_OP_T0)) {
     restoreSnapshot(DEPTH + 1);
     endCall(op, false, 0);
     return true;
   }
   wrU64(G_CURSOR, 0);
-  if (modexpBegin(inOff, inLen)) modexpDone(op);
+  if (modexpBegin(fMemData(DEPTH), inOff, inLen)) modexpDone(op);
   else next(17);
   return true;
 }
@@ -578,8 +581,8 @@ function modexpPieceStep(op: u32): void {
   const a = argsAt(op);
   const inOff = argU64(a);
   const inLen = argU64(a + 1);
-  const done = modexpNext(inOff, inLen, rdU64(G_CURSOR));
-  if (done < modexpLen(inOff, inLen, 1)) {
+  const done = modexpNext(fMemData(DEPTH), inOff, inLen, rdU64(G_CURSOR));
+  if (done < modexpLen(fMemData(DEPTH), inOff, inLen, 1)) {
     wrU64(G_CURSOR, done);
     return;
   }
@@ -595,8 +598,8 @@ function modexpDone(op: u32): void {
   const a = argsAt(op);
   const inOff = argU64(a);
   const inLen = argU64(a + 1);
-  const mLen = modexpLen(inOff, inLen, 2);
-  const back = rdU64(G_OP_T0) - modexpGas(inOff, inLen);
+  const mLen = modexpLen(fMemData(DEPTH), inOff, inLen, 2);
+  const back = rdU64(G_OP_T0) - modexpGas(fMemData(DEPTH), inOff, inLen);
   const retLen = argU64(a + 3);
   if (retLen > 0) writeRun(fMemData(DEPTH), 20, argU64(a + 2), MODEXP_ACC, min<u64>(mLen, retLen));
   wrU64(G_CURSOR, 0);

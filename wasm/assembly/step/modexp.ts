@@ -1,9 +1,11 @@
 /**
- * Modexp (0x05) on the caller's memory (docs/fault-proof.md §10): its EIP-2565 gas, and the
- * exponent in pieces (stage 17) when the used input `96 + Blen + Elen + Mlen` is over the one-step
- * limit. The accumulator lives in the caller's return data (`Mlen` bytes, big-endian: the output
- * once the last piece is in); base, modulus and exponent are re-read from the caller's memory each
- * step (it does not change during the call). A piece of `k` exponent bytes `c` does
+ * Modexp (0x05) on the caller's memory, or on the transaction's data for a transaction sent to
+ * 0x05 (docs/fault-proof.md §10, §3.3): its EIP-2565 gas, and the exponent in pieces (stage 17 of
+ * a call, `TxValidate` stage 16 of a transaction) when it is longer than one piece. The input is
+ * the byte string whose data subtree is at gindex `src` (height 20: a frame's memory or calldata),
+ * `[inOff, inOff + inLen)` of it. The accumulator lives in the current frame's return data (`Mlen`
+ * bytes, big-endian: the output once the last piece is in); base, modulus and exponent are re-read
+ * from the input each step (it does not change during the call). A piece of `k` exponent bytes `c` does
  * `acc ← acc^(256^k) · base^c mod m`: the two powers by the host's modexp (an on-chain verifier:
  * L1's), the product and its reduction here (`mulmod.ts`).
  */
@@ -11,7 +13,7 @@ import { readRun, writeRun } from "./bytesio";
 import { precompile } from "./host";
 import { ERR_BAD_STATE, ERR_UNSUPPORTED_PRECOMPILE, fail, PRE_IN, PRE_OUT } from "./layout";
 import { mulModBE } from "./mulmod";
-import { DEPTH, fMemData, fReturnData, G_STAGE, wrU64 } from "./state";
+import { DEPTH, fReturnData, G_STAGE, wrU64 } from "./state";
 import { writeZero } from "./tree";
 import { loadBE, toU64Sat } from "./u256";
 
@@ -57,8 +59,8 @@ function mulSat(a: u64, b: u64): u64 {
  * Length `k` of the modexp input at `inOff` (`inLen` bytes): 0 Blen, 1 Elen, 2 Mlen, the 32-byte
  * big-endian word at `32k` (zero past the input's end), saturated to u64.
  */
-export function modexpLen(inOff: u64, inLen: u64, k: u64): u64 {
-  readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + 32 * k, 32, WORD);
+export function modexpLen(src: u64, inOff: u64, inLen: u64, k: u64): u64 {
+  readRun(src, 20, inOff + inLen, inOff + 32 * k, 32, WORD);
   loadBE(WORD, LIMBS);
   return toU64Sat(LIMBS);
 }
@@ -67,14 +69,14 @@ export function modexpLen(inOff: u64, inLen: u64, k: u64): u64 {
  * EIP-2565's gas for the modexp input at `inOff` (`inLen` bytes; bytes past its end read as zero),
  * saturated to u64.
  */
-export function modexpGas(inOff: u64, inLen: u64): u64 {
-  const b = modexpLen(inOff, inLen, 0);
-  const e = modexpLen(inOff, inLen, 1);
-  const m = modexpLen(inOff, inLen, 2);
+export function modexpGas(src: u64, inOff: u64, inLen: u64): u64 {
+  const b = modexpLen(src, inOff, inLen, 0);
+  const e = modexpLen(src, inOff, inLen, 1);
+  const m = modexpLen(src, inOff, inLen, 2);
   // The exponent's first min(Elen, 32) bytes.
   let bits: u32 = 0;
   if (b < (<u64>1) << 32 && e > 0) {
-    readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + 96 + b, 32, WORD);
+    readRun(src, 20, inOff + inLen, inOff + 96 + b, 32, WORD);
     if (e < 32) {
       memory.copy(WORD + 32 - <usize>e, WORD, <usize>e);
       memory.fill(WORD, 0, 32 - <usize>e);
@@ -112,10 +114,10 @@ export function modexpPieceLen(bLen: u64, mLen: u64): u64 {
  * and an exponent longer than one piece. Then every host modexp of the call costs at most
  * 174,762 gas (EIP-2565), and a used part over the one-step limit always qualifies.
  */
-export function modexpInPieces(inOff: u64, inLen: u64): bool {
-  const b = modexpLen(inOff, inLen, 0);
-  const e = modexpLen(inOff, inLen, 1);
-  const mLen = modexpLen(inOff, inLen, 2);
+export function modexpInPieces(src: u64, inOff: u64, inLen: u64): bool {
+  const b = modexpLen(src, inOff, inLen, 0);
+  const e = modexpLen(src, inOff, inLen, 1);
+  const mLen = modexpLen(src, inOff, inLen, 2);
   if (mLen === 0 || b > MODEXP_WIDE_MAX || mLen > MODEXP_WIDE_MAX) return false;
   return e > modexpPieceLen(b, mLen);
 }
@@ -141,13 +143,13 @@ function atMostOne(p: usize, mLen: u64): bool {
  * return data becomes `Mlen` zero bytes. Returns true when the modulus is 0 or 1, whose output
  * (all zero, at `MODEXP_ACC`) needs no piece.
  */
-export function modexpBegin(inOff: u64, inLen: u64): bool {
-  const b = modexpLen(inOff, inLen, 0);
-  const e = modexpLen(inOff, inLen, 1);
-  const mLen = modexpLen(inOff, inLen, 2);
+export function modexpBegin(src: u64, inOff: u64, inLen: u64): bool {
+  const b = modexpLen(src, inOff, inLen, 0);
+  const e = modexpLen(src, inOff, inLen, 1);
+  const mLen = modexpLen(src, inOff, inLen, 2);
   writeZero(fReturnData(DEPTH), 20);
   wrU64(fReturnData(DEPTH) + 1, mLen);
-  readRun(fMemData(DEPTH), 20, inOff + inLen, inOff + 96 + b + e, mLen, MOD);
+  readRun(src, 20, inOff + inLen, inOff + 96 + b + e, mLen, MOD);
   memory.fill(MODEXP_ACC, 0, <usize>mLen);
   return atMostOne(MOD, mLen);
 }
@@ -172,16 +174,16 @@ function hostModexp(base: usize, bLen: u64, exp: usize, eLen: u64, m: usize, mLe
  * first piece, else the return data) becomes `acc^(256^k) · base^c mod m`, is written back to the
  * return data and left at `MODEXP_ACC`. Returns the exponent bytes done.
  */
-export function modexpNext(inOff: u64, inLen: u64, done: u64): u64 {
-  const b = modexpLen(inOff, inLen, 0);
-  const e = modexpLen(inOff, inLen, 1);
-  const mLen = modexpLen(inOff, inLen, 2);
+export function modexpNext(src: u64, inOff: u64, inLen: u64, done: u64): u64 {
+  const b = modexpLen(src, inOff, inLen, 0);
+  const e = modexpLen(src, inOff, inLen, 1);
+  const mLen = modexpLen(src, inOff, inLen, 2);
   if (mLen === 0 || b > MODEXP_WIDE_MAX || mLen > MODEXP_WIDE_MAX || done > e) fail(ERR_BAD_STATE, G_STAGE);
   const k = min<u64>(modexpPieceLen(b, mLen), e - done);
   const end = inOff + inLen;
-  readRun(fMemData(DEPTH), 20, end, inOff + 96, b, BASE);
-  readRun(fMemData(DEPTH), 20, end, inOff + 96 + b + done, k, PIECE);
-  readRun(fMemData(DEPTH), 20, end, inOff + 96 + b + e, mLen, MOD);
+  readRun(src, 20, end, inOff + 96, b, BASE);
+  readRun(src, 20, end, inOff + 96 + b + done, k, PIECE);
+  readRun(src, 20, end, inOff + 96 + b + e, mLen, MOD);
   // modexpBegin finished the call for a modulus of 0 or 1.
   if (atMostOne(MOD, mLen)) fail(ERR_BAD_STATE, G_STAGE);
   if (done === 0) {

@@ -3,7 +3,7 @@
  * Regolith/Canyon semantics as Ore's engine runs them): `TxValidate` in stages on `tx.stage`
  * (per-transaction resets, the mint, the failed-deposit check, the warm set, the nonce bump, then
  * the top frame: value transfer and code, or a creation's address, collision check, new account
- * and `created`), and `TxFinalize` (snapshot restore on failure, gas used with the EIP-3529
+ * and `created`; a precompile as `to` runs instead of code, `txprecompile.ts`), and `TxFinalize` (snapshot restore on failure, gas used with the EIP-3529
  * refund cap, deletion of the accounts in `selfdestructs`, then the next transaction). Frame 0's
  * `op` fields hold the sender's account between stages (`op.cursor`: a warm-list or deletion
  * index; `op.t0`: a creation's address; `op.t1`: the callee's code hash).
@@ -12,7 +12,7 @@ import { keccak256 } from "../lib/keccak";
 import { depositStep } from "./create";
 import { l1Fee } from "./fees";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
-import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import { isPrecompileAddress, startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
 import { EMPTY_ROOT } from "./mptNode";
 import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import { receiptLogStep, receiptStart } from "./receipts";
@@ -78,6 +78,7 @@ import {
 } from "./state";
 import { read, write } from "./tree";
 import { restartDepositsOnly } from "./txload";
+import { txModexpPieceStep, txPrecompileStep } from "./txprecompile";
 import { addW, isZeroW, loadBE, ltW, mulW, subW } from "./u256";
 import {
   accountBalance,
@@ -288,8 +289,15 @@ export function txValidateStep(): void {
       storeRoot(G_WORLD_ROOT);
       next(9);
       return;
-    case 9:
-      loadTopCode();
+    case 9: {
+      // A precompile runs on the data instead of code (§3.3, §10).
+      const to = a20(G_TX_TO);
+      if (isPrecompileAddress(to)) txPrecompileStep(<u32>load<u8>(to + 19));
+      else loadTopCode();
+      return;
+    }
+    case 16:
+      txModexpPieceStep();
       return;
     case 10:
       if (!walkFound()) storeRoot(G_ACCESSED_ADDRESSES);

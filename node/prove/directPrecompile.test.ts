@@ -1,0 +1,425 @@
+/**
+ * Transactions whose `to` is a precompile (0x01–0x0a) in the step machine's block mode
+ * (docs/fault-proof.md §3.3) against Ore's engine, which runs the precompile at depth 0 on the
+ * transaction's data with `gasLimit − intrinsic` gas: success uses the intrinsic gas plus the
+ * precompile's, failure (invalid input, too little gas) all of it with status 0, and the value
+ * goes to the precompile's address unless it fails. For each precompile, deposits and user
+ * transactions of all three types with a valid input (ample gas and a value, exact gas, one
+ * short), an invalid one, zero-length data and the precompile in an access list; long data
+ * (120–200 KB); modexps whose exponent goes in pieces. The state root, gas used, receipts root,
+ * logs bloom, block hash and every transaction's status, gas used and L1 fee must agree, and every
+ * step verifies from its witness alone.
+ */
+import { describe, expect, test } from "bun:test";
+import { createTx } from "@ethereumjs/tx";
+import { Address, createAccount, privateToAddress } from "@ethereumjs/util";
+import { bn254 } from "@noble/curves/bn254.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { toHex } from "../../core/bytes.ts";
+import { nextBaseFee } from "../../core/engine/baseFee.ts";
+import { type DepositTx, encodeDeposit } from "../../core/engine/depositTx.ts";
+import {
+  type BlockHeader,
+  EMPTY_OMMERS_HASH,
+  EMPTY_TRIE_ROOT,
+  headerHash,
+} from "../../core/engine/header.ts";
+import { BEACON_ROOTS, PREDEPLOYS } from "../../core/engine/predeploys.ts";
+import { keccak256 } from "../../core/hash/keccak.ts";
+import { MemoryNodeStore } from "../../core/mpt/nodeStore.ts";
+import type { KzgVerifier } from "../../core/proof/precompiles.ts";
+import { generateBlock, type TxsTrace } from "../../core/proof/txs.ts";
+import { type BlockEnv, executeBlock } from "../engine/blockExecutor.ts";
+import { loadKzg } from "../engine/kzg.ts";
+import { monomialCommitment, pointEvaluationInput, pointProof } from "../engine/kzgTesting.ts";
+import { createOreVM, createStateManager, oreCommon } from "../engine/vm.ts";
+
+const CHAIN_ID = 901n;
+const common = oreCommon(CHAIN_ID);
+const BASE_FEE = 1_000_000n;
+const KEY = keccak256(Uint8Array.of(1));
+const ALICE = privateToAddress(KEY);
+const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"));
+const word = (v: bigint): Uint8Array => {
+  const c = new Uint8Array(32);
+  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) c[i] = Number(v & 0xffn);
+  return c;
+};
+const cat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+const bytes = (n: number, seed: number): Uint8Array =>
+  new Uint8Array(n).map((_, i) => (i * 31 + seed) & 0xff);
+const words = (n: number): bigint => BigInt(Math.ceil(n / 32));
+
+/** Precompile `id` as an address. */
+const at = (id: number): Uint8Array => {
+  const a = new Uint8Array(20);
+  a[19] = id;
+  return a;
+};
+
+/** 21,000 plus 4 per zero and 16 per non-zero data byte (a call's intrinsic gas). */
+const intrinsic = (data: Uint8Array): bigint => data.reduce((g, b) => g + (b === 0 ? 4n : 16n), 21_000n);
+
+interface UserTx {
+  type: 0 | 1 | 2;
+  nonce: bigint;
+  to: Uint8Array;
+  data?: Uint8Array;
+  value?: bigint;
+  gasLimit: bigint;
+  accessList?: Uint8Array[];
+}
+
+/** ALICE's transaction, signed by @ethereumjs/tx (the engine's own library). */
+function sign(t: UserTx): Uint8Array {
+  const fees =
+    t.type === 2 ? { maxFeePerGas: 3n * BASE_FEE, maxPriorityFeePerGas: 7n } : { gasPrice: 2n * BASE_FEE };
+  const al = t.type === 0 ? {} : { accessList: (t.accessList ?? []).map((a) => [a, []]) };
+  return createTx(
+    {
+      type: t.type,
+      nonce: t.nonce,
+      to: new Address(t.to),
+      value: t.value ?? 0n,
+      data: t.data ?? new Uint8Array(0),
+      gasLimit: t.gasLimit,
+      ...fees,
+      ...al,
+    } as never,
+    { common },
+  )
+    .sign(KEY)
+    .serialize();
+}
+
+let source = 0;
+function deposit(d: Partial<DepositTx>): Uint8Array {
+  return encodeDeposit({
+    sourceHash: keccak256(new Uint8Array([source++, 0x0a])),
+    from: new Uint8Array(20).fill(0xdd),
+    to: undefined,
+    mint: 0n,
+    value: 0n,
+    gas: 200_000n,
+    isSystemTx: false,
+    data: new Uint8Array(0),
+    ...d,
+  });
+}
+
+/** A parent state: ALICE funded, L1Block's fee parameters, EIP-4788's contract; 0x03 holds a balance. */
+async function world() {
+  const store = new MemoryNodeStore();
+  const sm = createStateManager(store);
+  await sm.putAccount(new Address(ALICE), createAccount({ nonce: 3n, balance: 10n ** 18n }));
+  await sm.putAccount(new Address(at(3)), createAccount({ nonce: 0n, balance: 77n }));
+  const l1Block = new Address(PREDEPLOYS.L1Block);
+  await sm.putAccount(l1Block, createAccount({ nonce: 1n, balance: 0n }));
+  await sm.putCode(l1Block, hex("00"));
+  await sm.putStorage(l1Block, word(1n), hex("06fc23ac00")); // 30 gwei
+  // slot 3: blobBaseFeeScalar at bits 64..95, baseFeeScalar at bits 96..127.
+  const packed = word((810_949n << 64n) | (1368n << 96n));
+  await sm.putStorage(l1Block, word(3n), packed.subarray(packed.findIndex((x) => x !== 0)));
+  await sm.putStorage(l1Block, word(7n), hex("02"));
+  const beacon = new Address(BEACON_ROOTS.address);
+  await sm.putAccount(beacon, createAccount({ nonce: 1n, balance: 0n }));
+  await sm.putCode(beacon, BEACON_ROOTS.code);
+  const header: BlockHeader = {
+    parentHash: new Uint8Array(32),
+    ommersHash: EMPTY_OMMERS_HASH,
+    coinbase: new Uint8Array(20).fill(0xc0),
+    stateRoot: await sm.getStateRoot(),
+    transactionsRoot: EMPTY_TRIE_ROOT,
+    receiptsRoot: EMPTY_TRIE_ROOT,
+    logsBloom: new Uint8Array(256),
+    difficulty: 0n,
+    number: 6n,
+    gasLimit: 30_000_000n,
+    gasUsed: 5_000_000n, // the target: the next base fee stays
+    timestamp: 1_700_000_000n,
+    extraData: new Uint8Array(0),
+    mixHash: new Uint8Array(32),
+    nonce: new Uint8Array(8),
+    baseFeePerGas: BASE_FEE,
+    withdrawalsRoot: EMPTY_TRIE_ROOT,
+    blobGasUsed: 0n,
+    excessBlobGas: 0n,
+    parentBeaconBlockRoot: new Uint8Array(32),
+  };
+  return { store, sm, parent: { header, hash: headerHash(header) } };
+}
+
+const ENV: BlockEnv = {
+  timestamp: 1_700_000_002n,
+  prevRandao: keccak256(hex("01")),
+  feeRecipient: new Uint8Array(20).fill(0xc0),
+  gasLimit: 30_000_000n,
+  parentBeaconBlockRoot: keccak256(hex("02")),
+  extraData: new Uint8Array(0),
+};
+
+/**
+ * Runs `txs` (all valid: the engine must not refuse the block) on the machine, every step
+ * verified, and on the engine; they must agree. Returns each transaction's status (1 success, 0
+ * failure) and gas used.
+ */
+async function compare(
+  txs: Uint8Array[],
+  kzg?: KzgVerifier,
+): Promise<{ status: number[]; gasUsed: bigint[] }> {
+  const w = await world();
+  const h = w.parent.header;
+  const trace: TxsTrace = generateBlock(
+    {
+      parentHash: w.parent.hash,
+      number: h.number + 1n,
+      timestamp: ENV.timestamp,
+      prevRandao: ENV.prevRandao,
+      feeRecipient: ENV.feeRecipient,
+      gasLimit: ENV.gasLimit,
+      baseFee: nextBaseFee(h),
+      parentBeaconRoot: ENV.parentBeaconBlockRoot,
+      parentStateRoot: h.stateRoot,
+      txs,
+      chainId: CHAIN_ID,
+      blobBaseFee: 1n,
+      preimages: (x) => w.store.get(x),
+    },
+    { verify: true, kzg },
+  );
+  const vm = await createOreVM(common, w.sm, () => undefined);
+  const block = await executeBlock({ vm, stateManager: w.sm, common }, w.parent, ENV, txs);
+  expect(trace.restartedAt).toBeUndefined();
+  const machine = trace.outcomes.map((o, i) => ({
+    i,
+    status: o.status === 1 ? 1 : 0,
+    gasUsed: o.gasUsed,
+    l1Fee: o.l1Fee,
+  }));
+  const engine = block.results.map((r, i) => ({
+    i,
+    status: Number(r.status),
+    gasUsed: BigInt(r.gasUsed),
+    l1Fee: BigInt(r.l1Fee ?? "0x0"),
+  }));
+  expect(machine).toEqual(engine);
+  expect({
+    root: toHex(trace.worldRoot),
+    gasUsed: trace.blockGasUsed,
+    receiptsRoot: toHex(trace.receiptsRoot),
+    logsBloom: toHex(trace.logsBloom),
+    blockHash: toHex(trace.blockHash),
+  }).toEqual({
+    root: toHex(block.header.stateRoot),
+    gasUsed: block.header.gasUsed,
+    receiptsRoot: toHex(block.header.receiptsRoot),
+    logsBloom: toHex(block.header.logsBloom),
+    blockHash: toHex(block.hash),
+  });
+  return { status: machine.map((m) => m.status), gasUsed: machine.map((m) => m.gasUsed) };
+}
+
+/** A precompile's inputs: one it accepts and its cost, one it refuses (or answers with nothing). */
+interface Case {
+  id: number;
+  valid: Uint8Array;
+  cost: bigint;
+  invalid: Uint8Array;
+  /** The invalid input still succeeds (ecrecover: no output; the hashes take any input). */
+  invalidOk?: boolean;
+  /** Zero-length data succeeds. */
+  emptyOk: boolean;
+}
+
+/** The cases for 0x01..0x09 (0x0a: `pointEvaluationCase`). */
+function cases(): Case[] {
+  const hash = keccak256(hex("abcdef"));
+  const sig = secp256k1.sign(hash, KEY, { prehash: false, format: "recovered" });
+  const ecValid = cat(hash, word(27n + BigInt(sig[0])), sig.subarray(1, 33), sig.subarray(33, 65));
+  const ecInvalid = ecValid.slice();
+  ecInvalid[63] = 30; // v must be 27 or 28
+  const hashed = bytes(200, 7);
+  const g1 = cat(word(1n), word(2n));
+  const offCurve = cat(word(1n), word(3n));
+  // A pairing that holds: e(P, Q) · e(−P, Q) = 1.
+  const q = bn254.G2.Point.BASE.toAffine();
+  const g2 = cat(word(q.x.c1), word(q.x.c0), word(q.y.c1), word(q.y.c0));
+  const negP = cat(word(1n), word(bn254.fields.Fp.ORDER - 2n));
+  // 64-byte base and modulus, a 32-byte exponent of all ones: EIP-2565's 64 · 255 / 3 = 5,440.
+  const modexp = cat(
+    word(64n),
+    word(32n),
+    word(64n),
+    bytes(64, 3),
+    new Uint8Array(32).fill(0xff),
+    bytes(64, 9),
+  );
+  // blake2f: 12 rounds, h, m, t, final flag 1; a flag of 2 is invalid.
+  const blake = cat(hex("0000000c"), bytes(64, 1), bytes(128, 2), bytes(16, 3), hex("01"));
+  const blakeBadFlag = blake.slice();
+  blakeBadFlag[212] = 2;
+  const any = new Uint8Array(33);
+  return [
+    { id: 1, valid: ecValid, cost: 3000n, invalid: ecInvalid, invalidOk: true, emptyOk: true },
+    { id: 2, valid: hashed, cost: 60n + 12n * words(200), invalid: any, invalidOk: true, emptyOk: true },
+    { id: 3, valid: hashed, cost: 600n + 120n * words(200), invalid: any, invalidOk: true, emptyOk: true },
+    { id: 4, valid: hashed, cost: 15n + 3n * words(200), invalid: any, invalidOk: true, emptyOk: true },
+    // A modexp no transaction here can pay for (Mlen = 65,536: over 22,000,000 gas) fails.
+    { id: 5, valid: modexp, cost: 5440n, invalid: cat(word(0n), word(0n), word(65_536n)), emptyOk: true },
+    { id: 6, valid: cat(g1, g1), cost: 150n, invalid: cat(offCurve, g1), emptyOk: true },
+    { id: 7, valid: cat(g1, word(7n)), cost: 6000n, invalid: cat(offCurve, word(7n)), emptyOk: true },
+    {
+      id: 8,
+      valid: cat(g1, g2, negP, g2),
+      cost: 113_000n,
+      invalid: cat(g1, g2).subarray(0, 191),
+      emptyOk: true,
+    },
+    { id: 9, valid: blake, cost: 12n, invalid: blakeBadFlag, emptyOk: false },
+  ];
+}
+
+/** Point evaluation: a valid input and one with a wrong versioned hash. */
+function pointEvaluationCase(): Case {
+  const coeffs = [3n, 0xfeed_f00dn, 11n, 1n];
+  const commitment = monomialCommitment(coeffs);
+  const { y, proof } = pointProof(coeffs, 0x4844n);
+  const valid = pointEvaluationInput(commitment, 0x4844n, y, proof);
+  const invalid = valid.slice();
+  invalid[31] ^= 0x80;
+  return { id: 10, valid, cost: 50_000n, invalid, emptyOk: false };
+}
+
+/**
+ * Deposits first: the valid input at exact gas (minting, with a value) and one gas short, the
+ * invalid input, no data; then ALICE's: each type with the valid input (ample gas and a value,
+ * exact gas, exact gas with the precompile in the access list, one short with a value), the
+ * invalid input with a value, no data. The statuses and gas used the engine must report too.
+ */
+async function direct(c: Case, kzg?: KzgVerifier): Promise<void> {
+  const to = at(c.id);
+  const need = intrinsic(c.valid) + c.cost;
+  const bad = c.invalidOk ? 1 : 0;
+  const empty = c.emptyOk ? 1 : 0;
+  const r = await compare(
+    [
+      deposit({ to, data: c.valid, mint: 10n ** 15n, value: 9n, gas: need }),
+      deposit({ to, data: c.valid, mint: 10n, value: 4n, gas: need - 1n }),
+      deposit({ to, data: c.invalid, value: 2n, gas: 150_000n }),
+      deposit({ to, gas: 100_000n }),
+      sign({ type: 2, nonce: 3n, to, data: c.valid, value: 5n, gasLimit: need + 20_000n }),
+      sign({ type: 0, nonce: 4n, to, data: c.valid, gasLimit: need }),
+      sign({ type: 1, nonce: 5n, to, data: c.valid, gasLimit: need + 2400n, accessList: [to] }),
+      sign({ type: 2, nonce: 6n, to, data: c.valid, value: 7n, gasLimit: need - 1n }),
+      sign({ type: 0, nonce: 7n, to, data: c.invalid, value: 3n, gasLimit: 150_000n }),
+      sign({ type: 1, nonce: 8n, to, value: 1n, gasLimit: 100_000n }),
+    ],
+    kzg,
+  );
+  expect(r.status).toEqual([1, 0, bad, empty, 1, 1, 1, 0, bad, empty]);
+  const known = [
+    need,
+    need - 1n,
+    bad ? -1n : 150_000n,
+    empty ? -1n : 100_000n,
+    need,
+    need,
+    need + 2400n,
+    need - 1n,
+  ];
+  expect(known.map((g, i) => (g < 0n ? g : r.gasUsed[i]))).toEqual(known);
+}
+
+describe("transactions sent to a precompile: the machine runs it at depth 0, as the engine does", () => {
+  for (const c of cases())
+    test(`0x${c.id.toString(16).padStart(2, "0")}: deposits and user transactions of every type`, () =>
+      direct(c));
+
+  test("0x0a: deposits and user transactions of every type (the engine's KZG on both sides)", async () => {
+    await direct(pointEvaluationCase(), await loadKzg());
+  }, 120_000);
+
+  test("long data: 120 KB to sha256 by deposit, 200 KB to identity and ripemd160, 100 KB to modexp and blake2f", async () => {
+    const big = bytes(200_000, 5);
+    const dep = bytes(120_000, 6);
+    // The used part is 99 bytes (3^5 mod 7); the rest is ignored.
+    const modexp = cat(word(1n), word(1n), word(1n), hex("030507"), new Uint8Array(100_000 - 99).fill(0xaa));
+    const ripemd = intrinsic(big) + 600n + 120n * words(200_000);
+    const r = await compare([
+      deposit({
+        to: at(2),
+        data: dep,
+        value: 1n,
+        mint: 10n,
+        gas: intrinsic(dep) + 60n + 12n * words(120_000),
+      }),
+      sign({
+        type: 2,
+        nonce: 3n,
+        to: at(4),
+        data: big,
+        gasLimit: intrinsic(big) + 15n + 3n * words(200_000),
+      }),
+      sign({ type: 0, nonce: 4n, to: at(3), data: big, gasLimit: ripemd - 1n }),
+      sign({ type: 1, nonce: 5n, to: at(3), data: big, value: 8n, gasLimit: ripemd }),
+      sign({ type: 2, nonce: 6n, to: at(5), data: modexp, value: 2n, gasLimit: intrinsic(modexp) + 200n }),
+      sign({ type: 2, nonce: 7n, to: at(9), data: modexp, gasLimit: 5_000_000n }),
+    ]);
+    expect(r.status).toEqual([1, 1, 0, 1, 1, 0]);
+  }, 120_000);
+
+  test("modexp with an exponent in pieces: 32/5000, 64/1025, 7/5000 with moduli 1, 0 and even; exact gas and one short", async () => {
+    const input = (b: Uint8Array, e: Uint8Array, m: Uint8Array) =>
+      cat(word(BigInt(b.length)), word(BigInt(e.length)), word(BigInt(m.length)), b, e, m);
+    const e5000 = bytes(5000, 1);
+    e5000[0] = 0x80;
+    const e1025 = new Uint8Array(1025).fill(0xff);
+    const odd = (n: number, seed: number) => {
+      const m = bytes(n, seed);
+      m[0] = 0xc3;
+      m[n - 1] |= 1;
+      return m;
+    };
+    // EIP-2565: w = ceil(max(Blen, Mlen) / 8), iterations 8 (Elen − 32) + the top 32 bytes' bit length − 1.
+    const gasOf = (bLen: number, eLen: number, mLen: number, topBits: number) => {
+      const w = BigInt(Math.ceil(Math.max(bLen, mLen) / 8));
+      const g = (w * w * (8n * BigInt(eLen - 32) + BigInt(topBits - 1))) / 3n;
+      return g < 200n ? 200n : g;
+    };
+    const a = input(bytes(32, 2), e5000, odd(32, 4));
+    const b = input(bytes(64, 5), e1025, odd(64, 6));
+    // Base and modulus of 7 bytes, a 5,000-byte exponent (pieces of 4,096): a modulus of 1 or 0
+    // ends at once, an even one runs.
+    const one = input(bytes(7, 3), e5000, hex("00000000000001"));
+    const zero = input(bytes(7, 3), e5000, new Uint8Array(7));
+    const even = input(bytes(7, 3), e5000, hex("0a0b0c0d0e0f10"));
+    const costA = gasOf(32, 5000, 32, 256);
+    const costB = gasOf(64, 1025, 64, 256);
+    const cost7 = gasOf(7, 5000, 7, 256);
+    const r = await compare([
+      deposit({ to: at(5), data: a, mint: 10n ** 15n, value: 3n, gas: intrinsic(a) + costA }),
+      deposit({ to: at(5), data: b, gas: intrinsic(b) + costB - 1n }),
+      sign({ type: 2, nonce: 3n, to: at(5), data: a, value: 5n, gasLimit: intrinsic(a) + costA }),
+      sign({ type: 0, nonce: 4n, to: at(5), data: a, gasLimit: intrinsic(a) + costA - 1n }),
+      sign({ type: 1, nonce: 5n, to: at(5), data: b, gasLimit: intrinsic(b) + costB }),
+      sign({ type: 2, nonce: 6n, to: at(5), data: one, gasLimit: intrinsic(one) + cost7 }),
+      sign({ type: 2, nonce: 7n, to: at(5), data: zero, gasLimit: intrinsic(zero) + cost7 }),
+      sign({ type: 2, nonce: 8n, to: at(5), data: even, value: 1n, gasLimit: intrinsic(even) + cost7 }),
+      sign({ type: 0, nonce: 9n, to: at(5), data: even, gasLimit: intrinsic(even) + cost7 - 1n }),
+    ]);
+    expect(r.status).toEqual([1, 0, 1, 0, 1, 1, 1, 1, 0]);
+    expect([r.gasUsed[0], r.gasUsed[2], r.gasUsed[4]]).toEqual([
+      intrinsic(a) + costA,
+      intrinsic(a) + costA,
+      intrinsic(b) + costB,
+    ]);
+  }, 120_000);
+});
