@@ -34,6 +34,16 @@ import { loadKzg } from "../engine/kzg.ts";
 import { engineBlock } from "./engineBlock.ts";
 import { engineFrame } from "./engineFrame.ts";
 
+/** The engine's block `number` as a block-mode request; exits 1 when the engine cannot give it. */
+async function fetchBlock(url: string, number: bigint): Promise<Awaited<ReturnType<typeof engineBlock>>> {
+  try {
+    return await engineBlock(url, number);
+  } catch (e) {
+    console.error(`prove: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+
 /**
  * Block mode (`--engine <url> --block <n>` without `--tx`): BlockStart through every transaction
  * through BlockEnd; the machine's world-state root, gas used, receipts root and logs bloom are
@@ -41,13 +51,7 @@ import { engineFrame } from "./engineFrame.ts";
  * when the machine refuses the block or disagrees with the engine.
  */
 async function proveBlock(url: string, number: bigint, out: string): Promise<boolean> {
-  let b: Awaited<ReturnType<typeof engineBlock>>;
-  try {
-    b = await engineBlock(url, number);
-  } catch (e) {
-    console.error(`prove: ${(e as Error).message}`);
-    process.exit(1);
-  }
+  const b = await fetchBlock(url, number);
   const t0 = performance.now();
   try {
     const trace = await generateBlockAsync(b.req, b.fetch, {
@@ -125,13 +129,7 @@ async function proveBlock(url: string, number: bigint, out: string): Promise<boo
 
 /** Lazy mode for one block: the roots at `indices` only, printed as JSON. */
 async function blockLazy(url: string, number: bigint, indices: number[]): Promise<void> {
-  let b: Awaited<ReturnType<typeof engineBlock>>;
-  try {
-    b = await engineBlock(url, number);
-  } catch (e) {
-    console.error(`prove: ${(e as Error).message}`);
-    process.exit(1);
-  }
+  const b = await fetchBlock(url, number);
   const t0 = performance.now();
   const roots = await blockRootsAtAsync(b.req, indices, b.fetch, { kzg: loadKzg });
   const ms = Math.round(performance.now() - t0);
