@@ -126,6 +126,8 @@ describe("prove --engine against a live engine", () => {
 
   test("a range of blocks gives one agreeing proof file per block; lazy mode gives the same roots", async () => {
     try {
+      const c = devnetClients(t.devnet);
+      while ((await c.l2Public.getBlockNumber()) < 3n) await Bun.sleep(500);
       const out = join(dir, "range");
       const p = proveBlock("1..3", out);
       if (p.code !== 0) console.error(p.stderr);
