@@ -7,17 +7,12 @@
  * checked byte for byte). `ORE_BENCH_PF_ITER`, `ORE_BENCH_PF_WORLD_ITER`, `ORE_BENCH_PF_TXS` scale
  * them.
  */
-import { createTx } from "@ethereumjs/tx";
-import { Address, privateToAddress } from "@ethereumjs/util";
 import { fromHex } from "../core/bytes.ts";
-import { encodeDeposit } from "../core/engine/depositTx.ts";
-import { keccak256 } from "../core/hash/keccak.ts";
 import { referenceBlock } from "../core/proof/evmReference.ts";
 import { generateFrame } from "../core/proof/generator.ts";
 import type { Proof } from "../core/proof/proofFile.ts";
-import { generateBlock } from "../core/proof/txs.ts";
+import { blockSample } from "../core/proof/proofFileTesting.ts";
 import { buildWorld } from "../core/proof/world.ts";
-import { oreCommon } from "../node/engine/vm.ts";
 import { type Measurement, report } from "./harness.ts";
 import { proofFileFigures, proofFileNote, proofFileRows } from "./proofFileSizes.ts";
 
@@ -77,62 +72,6 @@ measure("storage and calls", `storage and calls (${WORLD_ITER} iterations, frame
 
 // ---- a block with user transactions (block mode) ----
 const TXS = Number(process.env.ORE_BENCH_PF_TXS ?? 100);
-const common = oreCommon(901n);
-const key = keccak256(Uint8Array.of(1));
-const parent = buildWorld([
-  { address: privateToAddress(key), balance: 10n ** 20n },
-  { address: calleeAddr, code: callee, nonce: 1n },
-]);
-const txs: Uint8Array[] = [
-  encodeDeposit({
-    sourceHash: keccak256(Uint8Array.of(9)),
-    from: new Uint8Array(20).fill(0xdd),
-    to: calleeAddr,
-    mint: 10n ** 18n,
-    value: 0n,
-    gas: 100_000n,
-    isSystemTx: false,
-    data: new Uint8Array(0),
-  }),
-];
-for (let i = 0; i < TXS; i++) {
-  const call = i % 2 === 1;
-  const to = call ? calleeAddr : new Uint8Array(20).fill(0x77);
-  const tx = { type: 2, nonce: BigInt(i), to: new Address(to), value: call ? 0n : 1000n, gasLimit: 100_000n };
-  const fees = { maxFeePerGas: 10n ** 9n, maxPriorityFeePerGas: 1n };
-  txs.push(
-    createTx({ ...tx, ...fees }, { common })
-      .sign(key)
-      .serialize(),
-  );
-}
-const block = generateBlock({
-  parentHash: new Uint8Array(32),
-  number: 2n,
-  timestamp: 1_700_000_000n,
-  prevRandao: new Uint8Array(32),
-  feeRecipient: new Uint8Array(20).fill(0xc0),
-  gasLimit: 30_000_000n,
-  baseFee: 1000n,
-  parentBeaconRoot: new Uint8Array(32),
-  parentStateRoot: parent.root,
-  txs,
-  chainId: 901n,
-  blobBaseFee: 1n,
-  preimages: parent.preimages,
-});
-measure("block", `block (a deposit and ${TXS} user transactions, block mode)`, {
-  mode: "block",
-  request: {},
-  ...block,
-  result: {
-    worldRoot: block.worldRoot,
-    gasUsed: block.blockGasUsed,
-    receiptsRoot: block.receiptsRoot,
-    logsBloom: block.logsBloom,
-    blockHash: block.blockHash,
-    outputRoot: block.outputRoot,
-  },
-});
+measure("block", `block (a deposit and ${TXS} user transactions, block mode)`, blockSample(TXS));
 
 report("proofFile", rows, notes);
