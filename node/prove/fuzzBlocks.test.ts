@@ -150,9 +150,9 @@ describe("random blocks: the step machine vs Ore's engine", () => {
 
   // The fuzzer's first find (seed 20260512, block 4 with ORE_FUZZ_PRECOMPILE_TO=1), minimized: a
   // deposit straight to 0x08 with no gas left past the intrinsic gas must fail (out of gas in the
-  // pairing), as the engine says; the machine ran it as a call to an empty account (status 1).
-  // Being fixed in the machine: `.failing` goes when the fix lands.
-  test.failing("a deposit to a precompile with no gas for it fails (the machine: succeeds)", async () => {
+  // pairing), as the engine says; the machine ran it as a call to an empty account (status 1)
+  // before it ran a transaction's precompile at depth 0 (docs/fault-proof.md §3.3).
+  test("a deposit to a precompile with no gas for it fails on both sides", async () => {
     const w = await world();
     const data = new Uint8Array(384).fill(1);
     const gas = 21_000n + 16n * 384n;
