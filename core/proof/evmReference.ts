@@ -1,13 +1,15 @@
 /**
  * The reference the step machine is tested against: @ethereumjs/evm at Cancun running the same
- * frame (`runCode`), with a trace of the state before every opcode. For tests and benchmarks
- * only (it is not part of the fault-proof core and `mod.ts` does not export it).
+ * frame (`runCode`), with a trace of the state before every opcode, and Ore's one precompile rule
+ * (the pairing's input bound, `core/engine/pairing.ts`, as the engine runs it). For tests and
+ * benchmarks only (it is not part of the fault-proof core and `mod.ts` does not export it).
  */
 import { createBlock } from "@ethereumjs/block";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createEVM, type ExecResult, type InterpreterStep, Message } from "@ethereumjs/evm";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Address, bytesToHex, createAccount } from "@ethereumjs/util";
+import { pairingPrecompile } from "../engine/pairing.ts";
 import { keccak256 } from "../hash/keccak.ts";
 import type { FrameBlock, FrameRequest } from "./frameState.ts";
 import type { KzgVerifier } from "./precompiles.ts";
@@ -100,7 +102,12 @@ export async function runReference(
   // A transaction-level checkpoint, as runTx takes: without it, the first nested call's commit
   // would clear the original-storage cache that SSTORE's gas reads (EIP-2200).
   await stateManager.checkpoint();
-  const evm = await createEVM({ common, blockchain, stateManager });
+  const evm = await createEVM({
+    common,
+    blockchain,
+    stateManager,
+    customPrecompiles: [pairingPrecompile(common)],
+  });
   const hex = (b: Uint8Array): string => bytesToHex(b).slice(2);
   evm.journal.addAlwaysWarmAddress(hex(req.address ?? new Uint8Array(20)));
   for (const a of req.warm?.addresses ?? []) evm.journal.addAlwaysWarmAddress(hex(a));

@@ -225,16 +225,11 @@ function bnPairing(data: Uint8Array): Uint8Array | undefined {
 
 // ---- 0x09 blake2f (EIP-152) ----
 
-const IV = [
-  0x6a09e667f3bcc908n,
-  0xbb67ae8584caa73bn,
-  0x3c6ef372fe94f82bn,
-  0xa54ff53a5f1d36f1n,
-  0x510e527fade682d1n,
-  0x9b05688c2b3e6c1fn,
-  0x1f83d9abfb41bd6bn,
-  0x5be0cd19137e2179n,
-];
+/** BLAKE2b's IV as (low, high) 32-bit halves. */
+const IV32 = new Uint32Array([
+  0xf3bcc908, 0x6a09e667, 0x84caa73b, 0xbb67ae85, 0xfe94f82b, 0x3c6ef372, 0x5f1d36f1, 0xa54ff53a, 0xade682d1,
+  0x510e527f, 0x2b3e6c1f, 0x9b05688c, 0xfb41bd6b, 0x1f83d9ab, 0x137e2179, 0x5be0cd19,
+]);
 const SIGMA = [
   [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
   [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
@@ -247,49 +242,88 @@ const SIGMA = [
   [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
   [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
 ];
-const M64 = (1n << 64n) - 1n;
-const rotr = (x: bigint, n: bigint): bigint => ((x >> n) | (x << (64n - n))) & M64;
 
+/**
+ * BLAKE2b's G on words a, b, c, d of `v` with message words `x`, `y` of `m`: 64-bit words as
+ * (low, high) halves of a Uint32Array (JS numbers, not bigints: a call may run 2^20 rounds).
+ */
+function mix(
+  v: Uint32Array,
+  m: Uint32Array,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  x: number,
+  y: number,
+): void {
+  const add = (i: number, lo: number, hi: number): void => {
+    const l = v[2 * i] + lo;
+    v[2 * i + 1] += hi + (l > 0xffffffff ? 1 : 0);
+    v[2 * i] = l;
+  };
+  // v[i] = rotr(v[i] ^ v[j], n) for n = 32, 24, 16, 63.
+  const xorRot = (i: number, j: number, n: number): void => {
+    const lo = v[2 * i] ^ v[2 * j];
+    const hi = v[2 * i + 1] ^ v[2 * j + 1];
+    if (n === 32) {
+      v[2 * i] = hi;
+      v[2 * i + 1] = lo;
+    } else if (n === 63) {
+      v[2 * i] = (lo << 1) | (hi >>> 31);
+      v[2 * i + 1] = (hi << 1) | (lo >>> 31);
+    } else {
+      v[2 * i] = (lo >>> n) | (hi << (32 - n));
+      v[2 * i + 1] = (hi >>> n) | (lo << (32 - n));
+    }
+  };
+  add(a, v[2 * b], v[2 * b + 1]);
+  add(a, m[2 * x], m[2 * x + 1]);
+  xorRot(d, a, 32);
+  add(c, v[2 * d], v[2 * d + 1]);
+  xorRot(b, c, 24);
+  add(a, v[2 * b], v[2 * b + 1]);
+  add(a, m[2 * y], m[2 * y + 1]);
+  xorRot(d, a, 16);
+  add(c, v[2 * d], v[2 * d + 1]);
+  xorRot(b, c, 63);
+}
+
+/** EIP-152: 213 bytes (rounds, h, m, t, f ∈ {0, 1}), one gas per round, the new h (64 bytes). */
 function blake2f(input: Uint8Array, gasLimit: bigint): PrecompileResult {
   if (input.length !== 213) return { ok: false };
   const view = new DataView(input.buffer, input.byteOffset, 213);
-  const rounds = BigInt(view.getUint32(0, false));
+  const rounds = view.getUint32(0, false);
   const f = input[212];
   if (f > 1) return { ok: false };
-  if (rounds > gasLimit) return { ok: false };
-  const h = Array.from({ length: 8 }, (_, i) => view.getBigUint64(4 + 8 * i, true));
-  const m = Array.from({ length: 16 }, (_, i) => view.getBigUint64(68 + 8 * i, true));
-  const t0 = view.getBigUint64(196, true);
-  const t1 = view.getBigUint64(204, true);
-  const v = [...h, ...IV];
-  v[12] ^= t0;
-  v[13] ^= t1;
-  if (f === 1) v[14] ^= M64;
-  const G = (a: number, b: number, c: number, d: number, x: bigint, y: bigint): void => {
-    v[a] = (v[a] + v[b] + x) & M64;
-    v[d] = rotr(v[d] ^ v[a], 32n);
-    v[c] = (v[c] + v[d]) & M64;
-    v[b] = rotr(v[b] ^ v[c], 24n);
-    v[a] = (v[a] + v[b] + y) & M64;
-    v[d] = rotr(v[d] ^ v[a], 16n);
-    v[c] = (v[c] + v[d]) & M64;
-    v[b] = rotr(v[b] ^ v[c], 63n);
-  };
-  for (let i = 0n; i < rounds; i++) {
-    const s = SIGMA[Number(i % 10n)];
-    G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-    G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-    G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-    G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-    G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-    G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-    G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-    G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+  if (BigInt(rounds) > gasLimit) return { ok: false };
+  const le = (off: number, n: number) =>
+    Uint32Array.from({ length: n }, (_, i) => view.getUint32(off + 4 * i, true));
+  const h = le(4, 16);
+  const m = le(68, 32);
+  const v = new Uint32Array(32);
+  v.set(h);
+  v.set(IV32, 16);
+  for (let i = 0; i < 4; i++) v[24 + i] ^= view.getUint32(196 + 4 * i, true); // t0, t1 into words 12, 13
+  if (f === 1) {
+    v[28] = ~v[28];
+    v[29] = ~v[29];
+  }
+  for (let r = 0; r < rounds; r++) {
+    const s = SIGMA[r % 10];
+    mix(v, m, 0, 4, 8, 12, s[0], s[1]);
+    mix(v, m, 1, 5, 9, 13, s[2], s[3]);
+    mix(v, m, 2, 6, 10, 14, s[4], s[5]);
+    mix(v, m, 3, 7, 11, 15, s[6], s[7]);
+    mix(v, m, 0, 5, 10, 15, s[8], s[9]);
+    mix(v, m, 1, 6, 11, 12, s[10], s[11]);
+    mix(v, m, 2, 7, 8, 13, s[12], s[13]);
+    mix(v, m, 3, 4, 9, 14, s[14], s[15]);
   }
   const out = new Uint8Array(64);
   const ov = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) ov.setBigUint64(8 * i, h[i] ^ v[i] ^ v[i + 8], true);
-  return { ok: true, gasUsed: rounds, output: out };
+  for (let i = 0; i < 16; i++) ov.setUint32(4 * i, h[i] ^ v[i] ^ v[i + 16], true);
+  return { ok: true, gasUsed: BigInt(rounds), output: out };
 }
 
 // ---- 0x0a point evaluation (EIP-4844) ----

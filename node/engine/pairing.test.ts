@@ -1,11 +1,11 @@
 /**
- * Ore's pairing bound (0x08, `pairing.ts`): inputs of up to 256 pairs run as in Cancun, a longer
+ * Ore's pairing bound (0x08, `core/engine/pairing.ts`): inputs of up to 256 pairs run as in Cancun, a longer
  * one fails whatever the gas, and the bound sits exactly at `MAX_PAIRING_INPUT_BYTES`.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { toHex } from "../../core/bytes.ts";
+import { PAIRING_ADDRESS } from "../../core/engine/pairing.ts";
 import { MAX_PAIRING_INPUT_BYTES } from "../../core/engine/provableLimits.ts";
-import { PAIRING_ADDRESS } from "./pairing.ts";
 import { type TestEngine, testEngine } from "./testing.ts";
 
 let e: TestEngine;

@@ -11,10 +11,10 @@ import { paramsEVM } from "@ethereumjs/evm";
 import { paramsTx } from "@ethereumjs/tx";
 import { ecrecover } from "@ethereumjs/util";
 import { createVM, paramsVM, type VM } from "@ethereumjs/vm";
+import { pairingPrecompile } from "../../core/engine/pairing.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import type { NodeStore } from "../../core/mpt/nodeStore.ts";
 import { pointEvaluationPrecompile } from "./kzg.ts";
-import { pairingPrecompile } from "./pairing.ts";
 import { OreStateManager } from "./stateManager.ts";
 
 /** The parameter tables @ethereumjs merges into a `Common` whenever it builds a tx, block, EVM or VM. */
@@ -77,7 +77,7 @@ export function createStateManager(store: NodeStore, stateRoot?: Uint8Array): Or
 /**
  * A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. Point evaluation (0x0a) sets
  * `common.customCrypto.kzg` from kzg-wasm the first time it runs; the pairing (0x08) refuses an
- * input over 256 pairs (`pairing.ts`).
+ * input over 256 pairs (`core/engine/pairing.ts`).
  */
 export async function createOreVM(
   common: Common,
