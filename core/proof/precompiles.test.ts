@@ -2,7 +2,9 @@
  * Precompile calls (docs/fault-proof.md §10) against @ethereumjs/evm: every Cancun precompile
  * with valid and invalid inputs, at the exact gas and one short, through CALL (with value),
  * STATICCALL and DELEGATECALL, with output windows shorter and longer than the output. Point
- * evaluation runs with kzg-wasm on both sides. Every step verifies from its witness.
+ * evaluation runs with kzg-wasm on both sides; Ore's pairing bound (256 pairs) applies on both sides
+ * (the reference runs the engine's `core/engine/pairing.ts`). Every step verifies from its witness;
+ * blake2f over 2^20 rounds in pieces: `blake2f.test.ts`.
  */
 import { describe, expect, test } from "bun:test";
 import { bn254 } from "@noble/curves/bn254.js";
@@ -171,7 +173,7 @@ describe("precompiles vs @ethereumjs/evm", () => {
       const len = SOAK ? 262_144 : 65_536;
       await run(code(4, len));
       await run(code(2, len));
-      // A pairing over the limit cannot be paid for in a block: the call fails.
+      // A pairing over the limit is over Ore's bound of 256 pairs: the call fails.
       await run(code(8, 262_272), undefined, 29_000_000n);
     },
     SOAK ? 600_000 : 60_000,
@@ -401,6 +403,44 @@ describe("precompiles vs @ethereumjs/evm", () => {
     },
     SOAK ? 3_600_000 : 180_000,
   );
+
+  test("Ore's pairing bound: 256 pairs succeed, 257 fail consuming all the call's gas (20,000,000), through STATICCALL, DELEGATECALL, CALL with a value", async () => {
+    const P = bn254.G1.Point.BASE.multiply(5n).toAffine();
+    const Q = bn254.G2.Point.BASE.multiply(3n).toAffine();
+    const g2 = `${word(Q.x.c1)}${word(Q.x.c0)}${word(Q.y.c1)}${word(Q.y.c0)}`;
+    // e(P, Q) · e(−P, Q) = 1; the other pairs are points at infinity (each e(O, O) = 1).
+    const head = hex(`${word(P.x)}${word(P.y)}${g2}${word(P.x)}${word(bn254.fields.Fp.ORDER - P.y)}${g2}`);
+    const pairs = (n: number) => {
+      const d = new Uint8Array(192 * n);
+      d.set(head);
+      return d;
+    };
+    const G = 20_000_000;
+    // CALLDATACOPY the pairs to 0; op(G, 8, 0, size, 0, 32) (no memory expansion); STOP.
+    const code = (op: number, value = 0) =>
+      hex(`365f5f37 6020 5f 36 5f ${op === 0xf1 ? push(value) : ""} 6008 ${push(G)} ${op.toString(16)} 00`);
+    for (const [op, value] of [
+      [0xfa, 0],
+      [0xf4, 0],
+      [0xf1, 33],
+    ]) {
+      const spent = async (n: number) => {
+        const c = code(op, value);
+        const r = await run(c, pairs(n), 25_000_000n);
+        const call = r.ops.findIndex((o) => o.pc === c.length - 2);
+        expect(r.ops[call + 1].stack).toEqual([n <= 256 ? 1n : 0n]);
+        return r.ops[call].gasLeft - r.ops[call + 1].gasLeft;
+      };
+      // Warm access 100; a value 9,000 and 25,000 for a new account (0x08 has none), its 2,300
+      // stipend coming back unless the call fails.
+      const base = 100n + (value > 0 ? 9000n + 25_000n : 0n);
+      expect(await spent(256)).toBe(base + 45_000n + 34_000n * 256n - (value > 0 ? 2300n : 0n));
+      expect(await spent(257)).toBe(base + BigInt(G));
+    }
+    // Whatever the gas: all of it (over 257 pairs' 8,783,000).
+    await run(hex(`365f5f37 6020 5f 36 5f 6008 5a fa 00`), pairs(257), 40_000_000n);
+    await run(hex(`365f5f37 6020 5f 36 5f 6008 5a fa 00`), pairs(300), 40_000_000n);
+  }, 120_000);
 
   test("CALL with value to a precompile (undone when it fails), DELEGATECALL, CALLCODE", async () => {
     const g = `${word(1n)}${word(2n)}`;

@@ -6,7 +6,8 @@
  * goes to the precompile's address unless it fails. For each precompile, deposits and user
  * transactions of all three types with a valid input (ample gas and a value, exact gas, one
  * short), an invalid one, zero-length data and the precompile in an access list; long data
- * (120–200 KB); modexps whose exponent goes in pieces. The state root, gas used, receipts root,
+ * (120–200 KB); modexps whose exponent goes in pieces; Ore's pairing bound (256 pairs) and blake2f
+ * over 2^20 rounds in pieces. The state root, gas used, receipts root,
  * logs bloom, block hash and every transaction's status, gas used and L1 fee must agree, and every
  * step verifies from its witness alone.
  */
@@ -375,6 +376,47 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     ]);
     expect(r.status).toEqual([1, 1, 0, 1, 1, 0]);
   }, 120_000);
+
+  test("Ore's bounds: a pairing over 256 pairs fails with all its gas; a blake2f over 2^20 rounds runs in pieces", async () => {
+    const pairs = (n: number) => new Uint8Array(192 * n); // points at infinity: the check holds
+    const p256 = pairs(256);
+    const p257 = pairs(257);
+    const pairing256 = intrinsic(p256) + 45_000n + 34_000n * 256n;
+    const rounds = (1 << 20) + 700;
+    const blake = (r: number, f: number) => {
+      const b = cat(hex("00000000"), bytes(64, 1), bytes(128, 2), bytes(16, 3), Uint8Array.of(f));
+      new DataView(b.buffer).setUint32(0, r, false);
+      return b;
+    };
+    const b = blake(rounds, 1);
+    const need = intrinsic(b) + BigInt(rounds);
+    const b0 = blake(rounds + 1, 0);
+    const r = await compare([
+      deposit({ to: at(8), data: p257, gas: 3_000_000n }),
+      deposit({ to: at(9), data: b, mint: 10n, value: 2n, gas: need }),
+      sign({ type: 2, nonce: 3n, to: at(8), data: p256, value: 3n, gasLimit: pairing256 }),
+      sign({ type: 0, nonce: 4n, to: at(8), data: p257, value: 4n, gasLimit: 2_000_000n }),
+      sign({
+        type: 1,
+        nonce: 5n,
+        to: at(9),
+        data: blake(rounds + 1, 0),
+        value: 5n,
+        gasLimit: need + 50_000n,
+      }),
+      sign({ type: 2, nonce: 6n, to: at(9), data: b, gasLimit: need - 1n }),
+      sign({ type: 2, nonce: 7n, to: at(9), data: blake(rounds, 2), gasLimit: need }),
+      sign({ type: 0, nonce: 8n, to: at(9), data: b.subarray(0, 212), gasLimit: need }),
+    ]);
+    expect(r.status).toEqual([0, 1, 1, 0, 1, 0, 0, 0]);
+    expect(r.gasUsed.slice(0, 5)).toEqual([
+      3_000_000n,
+      need,
+      pairing256,
+      2_000_000n,
+      intrinsic(b0) + BigInt(rounds + 1),
+    ]);
+  }, 180_000);
 
   test("modexp with an exponent in pieces: 32/5000, 64/1025, 7/5000 with moduli 1, 0 and even; exact gas and one short", async () => {
     const input = (b: Uint8Array, e: Uint8Array, m: Uint8Array) =>

@@ -12,6 +12,15 @@
  * snapshot on failure, copies the output into the caller's return data and memory in pieces,
  * returns the child's gas and pushes the result.
  */
+
+import {
+  BLAKE2F_INPUT,
+  BLAKE2F_ONE_STEP_MAX,
+  BLAKE2F_OUT,
+  blake2fFlag,
+  blake2fNext,
+  blake2fRounds,
+} from "./blake2f";
 import { readRun, writeRun } from "./bytesio";
 import { depositStep } from "./create";
 import { addGas, argBE, exceptional, expand, finish, gas, memoryGrew, msizeNow, useGas } from "./exec";
@@ -38,6 +47,7 @@ import {
   walkRoot,
   walkValue,
 } from "./mpt";
+import { MAX_PAIRING_INPUT } from "./pairing";
 import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import { RIPEMD_IV, ripemdBlock } from "./ripemd160";
 import { sha256Block } from "./sha256";
@@ -281,6 +291,9 @@ export function callStep(op: u32, stage: u64): void {
     case 17:
       modexpPieceStep(op);
       return;
+    case 18:
+      blake2fPieceStep(op);
+      return;
     default:
       fail(ERR_BAD_STATE, G_STAGE);
   }
@@ -408,15 +421,12 @@ function usedInput(id: u32, inOff: u64, inLen: u64): u64 {
   return inLen;
 }
 
-/** The fixed input length of blake2f (213) and point evaluation (192); 0 for the others. */
-function fixedInput(id: u32): u64 {
-  return id === 9 ? 213 : id === 10 ? 192 : 0;
-}
-
 /**
- * Stage 13's special cases (§10): a modexp with an exponent longer than one piece (any input
- * length) goes in pieces at stage 17. For an input over `PRE_LIMIT`: blake2f and point evaluation
- * of the wrong length, and a pairing or modexp the call cannot pay for, fail at once; sha256,
+ * Stage 13's special cases (§10): first, a pairing over Ore's bound (256 pairs) and a blake2f of
+ * another length than 213 fail at once, and a blake2f of more than 2^20 rounds goes in pieces at
+ * stage 18; a modexp with an exponent longer than one piece (any input length) goes in pieces at
+ * stage 17. For an input over `PRE_LIMIT`: point evaluation of the wrong length, and a modexp the
+ * call cannot pay for, fail at once; sha256,
  * ripemd160 and identity check their gas (too little fails the call as stage 13 does) and go on in
  * pieces at stage 15. True when it took the stage; the others run as usual on the part of the
  * input they use.
@@ -425,11 +435,17 @@ function longInput(op: u32): bool {
   const id = precompileId();
   const a = argsAt(op);
   const inLen = argU64(a + 1);
+  if ((id === 8 && inLen > MAX_PAIRING_INPUT) || (id === 9 && inLen !== BLAKE2F_INPUT)) {
+    restoreSnapshot(DEPTH + 1);
+    endCall(op, false, 0);
+    return true;
+  }
+  if (id === 9) return blake2fPieces(op);
   if (id === 5 && modexpPieces(op)) return true;
   if (inLen <= PRE_LIMIT) return false;
   const child = rdU64(G_OP_T0);
-  let failNow = fixedInput(id) !== 0;
-  if (id === 8) failNow = inLen % 192 !== 0 || 45_000 + 34_000 * (inLen / 192) > child;
+  // Point evaluation takes 192 bytes.
+  let failNow = id === 10;
   if (id === 5) {
     // modexp (not in pieces): its gas from the lengths (EIP-2565) decides first; with Mlen = 0 the
     // output is empty; a used part over the limit is then refused by name (stage 13).
@@ -548,6 +564,57 @@ function identityWindowPiece(op: u32): void {
   }
   wrU64(G_CURSOR, 0);
   streamDone(op, 4, inLen);
+}
+
+// ---- blake2f over 2^20 rounds: stage 18 (blake2f.ts) ----
+
+/**
+ * Stage 13 of a 213-byte blake2f: with more than 2^20 rounds, a flag other than 0 or 1 or more
+ * rounds than the child's gas fail the call as stage 13 does; else the return data is emptied,
+ * the first piece of rounds runs and the rest go on at stage 18. False (the host runs it in one
+ * step) for at most 2^20 rounds.
+ */
+function blake2fPieces(op: u32): bool {
+  const inOff = argU64(argsAt(op));
+  const rounds = blake2fRounds(fMemData(DEPTH), inOff);
+  if (rounds <= BLAKE2F_ONE_STEP_MAX) return false;
+  if (blake2fFlag(fMemData(DEPTH), inOff) > 1 || rounds > rdU64(G_OP_T0)) {
+    restoreSnapshot(DEPTH + 1);
+    endCall(op, false, 0);
+    return true;
+  }
+  writeZero(fReturnData(DEPTH), 20);
+  wrU64(fReturnData(DEPTH) + 1, 0);
+  wrU64(G_CURSOR, blake2fNext(fMemData(DEPTH), inOff, 0));
+  next(18);
+  return true;
+}
+
+/**
+ * Stage 18: the next piece of blake2f's rounds (`op.cursor` done, `v` in `op.sponge`); after the
+ * last one the 64-byte output becomes the return data and goes to the memory window, `op.t0 −
+ * rounds` returns and 1 is pushed.
+ */
+function blake2fPieceStep(op: u32): void {
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  // Read before the window is written: it may overlap the input.
+  const rounds = blake2fRounds(fMemData(DEPTH), inOff);
+  const done = blake2fNext(fMemData(DEPTH), inOff, rdU64(G_CURSOR));
+  if (done < rounds) {
+    wrU64(G_CURSOR, done);
+    return;
+  }
+  wrU64(fReturnData(DEPTH) + 1, 64);
+  writeRun(fReturnData(DEPTH), 20, 0, BLAKE2F_OUT, 64);
+  const retLen = argU64(a + 3);
+  if (retLen > 0) writeRun(fMemData(DEPTH), 20, argU64(a + 2), BLAKE2F_OUT, min<u64>(64, retLen));
+  wrU64(G_CURSOR, 0);
+  addGas(rdU64(G_OP_T0) - rounds);
+  wrU64(G_STAGE, 0);
+  memory.fill(W, 0, 32);
+  store<u8>(W, 1, 31);
+  finish(nIn(op), 1, W, 1);
 }
 
 // ---- modexp with a long exponent: stage 17 (modexp.ts) ----

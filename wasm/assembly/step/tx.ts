@@ -78,7 +78,7 @@ import {
 } from "./state";
 import { read, write } from "./tree";
 import { restartDepositsOnly } from "./txload";
-import { txModexpPieceStep, txPrecompileStep } from "./txprecompile";
+import { txBlake2fPieceStep, txModexpPieceStep, txPrecompileStep } from "./txprecompile";
 import { addW, isZeroW, loadBE, ltW, mulW, subW } from "./u256";
 import {
   accountBalance,
@@ -298,6 +298,9 @@ export function txValidateStep(): void {
     }
     case 16:
       txModexpPieceStep();
+      return;
+    case 17:
+      txBlake2fPieceStep();
       return;
     case 10:
       if (!walkFound()) storeRoot(G_ACCESSED_ADDRESSES);

@@ -9,6 +9,7 @@
  * is an exceptional halt: `status` 3 and no gas left, and `TxFinalize` restores frame 0's snapshot,
  * undoing the value transfer.
  */
+import { BLAKE2F_INPUT, BLAKE2F_ONE_STEP_MAX, blake2fFlag, blake2fNext, blake2fRounds } from "./blake2f";
 import { readRun } from "./bytesio";
 import { precompile } from "./host";
 import {
@@ -21,6 +22,7 @@ import {
   PRE_OUT,
 } from "./layout";
 import { modexpBegin, modexpGas, modexpInPieces, modexpLen, modexpNext } from "./modexp";
+import { MAX_PAIRING_INPUT } from "./pairing";
 import {
   F_GAS,
   fCalldataData,
@@ -72,6 +74,21 @@ export function txPrecompileStep(id: u32): void {
   const len = rdU64(G_TX_DATA_LEN);
   if (len > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, len);
   const data = fCalldataData(0);
+  // Ore's pairing bound and blake2f's length come first; over 2^20 rounds blake2f goes in pieces
+  // at stage 17 (§10).
+  if ((id === 8 && len > MAX_PAIRING_INPUT) || (id === 9 && len !== BLAKE2F_INPUT)) {
+    end(-1);
+    return;
+  }
+  if (id === 9 && blake2fRounds(data, 0) > BLAKE2F_ONE_STEP_MAX) {
+    if (blake2fFlag(data, 0) > 1 || blake2fRounds(data, 0) > gas) {
+      end(-1);
+      return;
+    }
+    wrU64(G_CURSOR, blake2fNext(data, 0, 0));
+    wrU64(G_TX_STAGE, 17);
+    return;
+  }
   if (id === 5 && modexpInPieces(data, 0, len)) {
     const cost = modexpGas(data, 0, len);
     if (cost > gas) {
@@ -102,6 +119,22 @@ export function txModexpPieceStep(): void {
     return;
   }
   end(<i64>(rdU64(G_TX_GAS_LIMIT) - rdU64(G_TX_INTRINSIC) - modexpGas(data, 0, len)));
+}
+
+/**
+ * `TxValidate` stage 17: the next piece of a blake2f of more than 2^20 rounds (`op.cursor` rounds
+ * done, `v` in frame 0's `op.sponge`); after the last one the transaction ends with the gas left
+ * after one per round (the output is not kept).
+ */
+export function txBlake2fPieceStep(): void {
+  const data = fCalldataData(0);
+  const rounds = blake2fRounds(data, 0);
+  const done = blake2fNext(data, 0, rdU64(G_CURSOR));
+  if (done < rounds) {
+    wrU64(G_CURSOR, done);
+    return;
+  }
+  end(<i64>(rdU64(G_TX_GAS_LIMIT) - rdU64(G_TX_INTRINSIC) - rounds));
 }
 
 /**
