@@ -56,11 +56,10 @@ const STORER_CODE = "0x6020356000355b8115601e57806001018155600101906001900390600
 const RELAY = "0x0000000000000000000000000000000000012e1a" as Hex;
 const RELAY_CODE = "0x60203603806020600037600060008260006000355afa156024573d600060003e3d6000f35b60006000fd";
 /**
- * Transactions addressed to a precompile itself: the step machine charges them no precompile
- * gas (it treats the precompile as an account without code) where the engine runs the precompile,
- * so a block holding one does not agree; off by default, on with ORE_BENCH_DIRECT_PRECOMPILES=1.
+ * Precompile calls alternate between transactions addressed to the precompile itself and calls
+ * through the relay contract; ORE_BENCH_DIRECT_PRECOMPILES=0 sends them all through the relay.
  */
-const DIRECT_PRECOMPILES = process.env.ORE_BENCH_DIRECT_PRECOMPILES === "1";
+const DIRECT_PRECOMPILES = process.env.ORE_BENCH_DIRECT_PRECOMPILES !== "0";
 const BN_P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 // The BN254 G2 generator (EIP-197 encoding: imaginary part first).
 const G2 = [
@@ -228,13 +227,15 @@ export async function buildMixedBlock(): Promise<MixedBlock> {
     return { h, v: 27 + sig[0]!, r: sig.subarray(1, 33), s: sig.subarray(33, 65) };
   };
   let spareUsed = 0;
-  // A precompile called with `input` (hex, no 0x) through the relay contract, or, with
-  // ORE_BENCH_DIRECT_PRECOMPILES=1, by a transaction addressed to the precompile itself.
+  // A precompile called with `input` (hex, no 0x) through the relay contract, or (every other
+  // call, unless ORE_BENCH_DIRECT_PRECOMPILES=0) by a transaction addressed to the precompile.
+  let precompileCalls = 0;
   const precompileTx = (kind: string, id: number, input: string, gas: bigint): Tx => {
     const at = `0x${id.toString(16).padStart(40, "0")}` as Hex;
-    const raw = DIRECT_PRECOMPILES
-      ? sign(nextSender(), { to: at, data: `0x${input}`, gas })
-      : sign(nextSender(), { to: RELAY, data: `0x${word(BigInt(id))}${input}`, gas });
+    const raw =
+      DIRECT_PRECOMPILES && precompileCalls++ % 2 === 0
+        ? sign(nextSender(), { to: at, data: `0x${input}`, gas })
+        : sign(nextSender(), { to: RELAY, data: `0x${word(BigInt(id))}${input}`, gas });
     return { kind, raw };
   };
   type Variant = (gas: bigint) => Tx;
