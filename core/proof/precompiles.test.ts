@@ -99,7 +99,7 @@ describe("precompiles vs @ethereumjs/evm", () => {
     expect(sha256(big).length).toBe(32);
   });
 
-  test("modexp: small, zero modulus, long exponent, lengths past the input", async () => {
+  test("modexp: small, zero modulus, long exponent, lengths past the input, no modulus", async () => {
     const mod = (b: bigint, e: bigint, m: bigint, bl = 32, el = 32, ml = 32) =>
       hex(
         `${word(BigInt(bl))}${word(BigInt(el))}${word(BigInt(ml))}${b.toString(16).padStart(bl * 2, "0")}${e.toString(16).padStart(el * 2, "0")}${m.toString(16).padStart(ml * 2, "0")}`,
@@ -109,6 +109,12 @@ describe("precompiles vs @ethereumjs/evm", () => {
     await run(callPrecompile(5, mod(2n, (1n << 500n) + 1n, 1000003n, 32, 64, 32)));
     await run(callPrecompile(5, hex(`${word(1n)}${word(1n)}${word(40n)}0203`), { outLen: 64 }));
     await run(callPrecompile(5, mod(3n, 65537n, (1n << 255n) - 19n), { gas: 199 }));
+    // Mlen = 0: no output, decided in the machine (no host call); EIP-2565 still charges the base
+    // and exponent: w = 32, 8 · (2,000 − 32) + 255 iterations, 5,460,992 gas.
+    const empty = hex(`${word(256n)}${word(2000n)}${word(0n)}${"ab".repeat(256)}${"ff".repeat(32)}`);
+    await run(callPrecompile(5, empty), undefined, 8_000_000n);
+    await run(callPrecompile(5, empty, { gas: 5_460_992 }), undefined, 8_000_000n);
+    await run(callPrecompile(5, empty, { gas: 5_460_991 }), undefined, 8_000_000n);
   });
 
   test("bn254 add, mul, pairing; invalid points and lengths fail", async () => {

@@ -418,7 +418,7 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     ]);
   }, 180_000);
 
-  test("modexp with an exponent in pieces: 32/5000, 64/1025, 7/5000 with moduli 1, 0 and even; exact gas and one short", async () => {
+  test("modexp with an exponent in pieces: 32/5000, 64/1025, 7/5000 with moduli 1, 0 and even; Mlen = 0; exact gas and one short", async () => {
     const input = (b: Uint8Array, e: Uint8Array, m: Uint8Array) =>
       cat(word(BigInt(b.length)), word(BigInt(e.length)), word(BigInt(m.length)), b, e, m);
     const e5000 = bytes(5000, 1);
@@ -446,6 +446,9 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     const costA = gasOf(32, 5000, 32, 256);
     const costB = gasOf(64, 1025, 64, 256);
     const cost7 = gasOf(7, 5000, 7, 256);
+    // Mlen = 0: no output, decided without a host call; EIP-2565 charges base and exponent.
+    const empty = cat(word(64n), word(1000n), word(0n), bytes(64, 8), new Uint8Array(32).fill(0xff));
+    const costEmpty = gasOf(64, 1000, 0, 256);
     const r = await compare([
       deposit({ to: at(5), data: a, mint: 10n ** 15n, value: 3n, gas: intrinsic(a) + costA }),
       deposit({ to: at(5), data: b, gas: intrinsic(b) + costB - 1n }),
@@ -456,8 +459,18 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
       sign({ type: 2, nonce: 7n, to: at(5), data: zero, gasLimit: intrinsic(zero) + cost7 }),
       sign({ type: 2, nonce: 8n, to: at(5), data: even, value: 1n, gasLimit: intrinsic(even) + cost7 }),
       sign({ type: 0, nonce: 9n, to: at(5), data: even, gasLimit: intrinsic(even) + cost7 - 1n }),
+      sign({
+        type: 2,
+        nonce: 10n,
+        to: at(5),
+        data: empty,
+        value: 1n,
+        gasLimit: intrinsic(empty) + costEmpty,
+      }),
+      sign({ type: 1, nonce: 11n, to: at(5), data: empty, gasLimit: intrinsic(empty) + costEmpty - 1n }),
     ]);
-    expect(r.status).toEqual([1, 0, 1, 0, 1, 1, 1, 1, 0]);
+    expect(r.status).toEqual([1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 0]);
+    expect(costEmpty).toBe(170_645n);
     expect([r.gasUsed[0], r.gasUsed[2], r.gasUsed[4]]).toEqual([
       intrinsic(a) + costA,
       intrinsic(a) + costA,

@@ -425,11 +425,11 @@ function usedInput(id: u32, inOff: u64, inLen: u64): u64 {
  * Stage 13's special cases (§10): first, a pairing over Ore's bound (256 pairs) and a blake2f of
  * another length than 213 fail at once, and a blake2f of more than 2^20 rounds goes in pieces at
  * stage 18; a modexp with an exponent longer than one piece (any input length) goes in pieces at
- * stage 17. For an input over `PRE_LIMIT`: point evaluation of the wrong length, and a modexp the
- * call cannot pay for, fail at once; sha256,
- * ripemd160 and identity check their gas (too little fails the call as stage 13 does) and go on in
- * pieces at stage 15. True when it took the stage; the others run as usual on the part of the
- * input they use.
+ * stage 17, and one with `Mlen = 0` ends here. For an input over `PRE_LIMIT`: point evaluation of
+ * the wrong length, and a modexp the call cannot pay for, fail at once; sha256, ripemd160 and
+ * identity check their gas (too little fails the call as stage 13 does) and go on in pieces at
+ * stage 15. True when it took the stage; the others run as usual on the part of the input they
+ * use.
  */
 function longInput(op: u32): bool {
   const id = precompileId();
@@ -441,22 +441,14 @@ function longInput(op: u32): bool {
     return true;
   }
   if (id === 9) return blake2fPieces(op);
-  if (id === 5 && modexpPieces(op)) return true;
+  if (id === 5 && (modexpPieces(op) || modexpEmpty(op))) return true;
   if (inLen <= PRE_LIMIT) return false;
   const child = rdU64(G_OP_T0);
   // Point evaluation takes 192 bytes.
   let failNow = id === 10;
-  if (id === 5) {
-    // modexp (not in pieces): its gas from the lengths (EIP-2565) decides first; with Mlen = 0 the
-    // output is empty; a used part over the limit is then refused by name (stage 13).
-    const inOff = argU64(a);
-    const gas = modexpGas(fMemData(DEPTH), inOff, inLen);
-    failNow = gas > child;
-    if (!failNow && modexpLen(fMemData(DEPTH), inOff, inLen, 2) === 0) {
-      endCall(op, true, child - gas);
-      return true;
-    }
-  }
+  // modexp (not in pieces, Mlen ≥ 1): its gas from the lengths (EIP-2565) decides first; a used
+  // part over the limit is then refused by name (stage 13).
+  if (id === 5) failNow = modexpGas(fMemData(DEPTH), argU64(a), inLen) > child;
   if (failNow) {
     restoreSnapshot(DEPTH + 1);
     endCall(op, false, 0);
@@ -637,6 +629,25 @@ function modexpPieces(op: u32): bool {
   wrU64(G_CURSOR, 0);
   if (modexpBegin(fMemData(DEPTH), inOff, inLen)) modexpDone(op);
   else next(17);
+  return true;
+}
+
+/**
+ * Stage 13 of a modexp with `Mlen = 0` (any input length): its output is empty, so the machine
+ * decides it without a host call (whose L1 gas would be the call's: EIP-2565 charges for the base
+ * and exponent whatever the modulus): EIP-2565's gas over the child's fails the call as stage 13
+ * does, else the call succeeds with no output. False for `Mlen ≥ 1`.
+ */
+function modexpEmpty(op: u32): bool {
+  const a = argsAt(op);
+  const inOff = argU64(a);
+  const inLen = argU64(a + 1);
+  if (modexpLen(fMemData(DEPTH), inOff, inLen, 2) !== 0) return false;
+  const gas = modexpGas(fMemData(DEPTH), inOff, inLen);
+  if (gas > rdU64(G_OP_T0)) {
+    restoreSnapshot(DEPTH + 1);
+    endCall(op, false, 0);
+  } else endCall(op, true, rdU64(G_OP_T0) - gas);
   return true;
 }
 

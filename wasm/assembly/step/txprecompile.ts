@@ -89,6 +89,12 @@ export function txPrecompileStep(id: u32): void {
     wrU64(G_TX_STAGE, 17);
     return;
   }
+  if (id === 5 && modexpLen(data, 0, len, 2) === 0) {
+    // Mlen = 0: no output, decided here without a host call (§10).
+    const cost = modexpGas(data, 0, len);
+    end(cost > gas ? -1 : <i64>(gas - cost));
+    return;
+  }
   if (id === 5 && modexpInPieces(data, 0, len)) {
     const cost = modexpGas(data, 0, len);
     if (cost > gas) {
