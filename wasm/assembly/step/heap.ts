@@ -38,6 +38,16 @@ export function allocUnits(n: u32): u32 {
   return i;
 }
 
+/**
+ * Address of `bytes` bytes of scratch past the last allocated unit, valid until the next
+ * allocation (the tree's hashing sorts its dirty nodes there; it allocates nothing meanwhile).
+ */
+export function scratch(bytes: usize): usize {
+  const a = unitAt(next);
+  ensure(a + bytes);
+  return a;
+}
+
 /** Allocates at least `bytes` bytes (whole units, zeroed); returns the address. */
 export function allocBytes(bytes: usize): usize {
   const n = <u32>((bytes + UNIT - 1) / UNIT);

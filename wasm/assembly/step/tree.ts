@@ -11,9 +11,10 @@
  * Node record (48 bytes): hash/value [0, 32), left u32 at 32, right u32 at 36, flags u32 at 40.
  * A node with `left == 0` is terminal (a leaf chunk, or the root of a subtree the witness did not
  * open). `DIRTY` marks an inner node whose hash is stale. Index 0 is null; 1 + h is `zero(h)`.
+ * The u32 at 44 is scratch: a dirty node's level while its hashes are computed (`nodeHash`).
  */
 
-import { allocUnits, heapReset, unitAt } from "./heap";
+import { allocUnits, heapReset, scratch, unitAt } from "./heap";
 import {
   ERR_BAD_ENCODING,
   ERR_LOG_FULL,
@@ -29,6 +30,7 @@ import {
 } from "./layout";
 import { preimagesReset } from "./preimages";
 import { hash64 } from "./sha256";
+import { hash64x4 } from "./sha256x4";
 
 const DIRTY: u32 = 1;
 const ZERO_LEVELS: u32 = 65;
@@ -98,15 +100,92 @@ function expandZero(z: u32): u32 {
   return t;
 }
 
-/** Address of the node's 32-byte hash, recomputing stale inner hashes below it first. */
+/** Dirty nodes per level, then each level's start (then end) in the sorted list (u32 × 66). */
+const LEVEL_COUNT: usize = memory.data(4 * 66, 16);
+/** Four jobs (left, right, out) for `hash64x4`. */
+const JOBS: usize = memory.data(48, 16);
+/** A level is hashed four wide while this many of its nodes remain (a 4-wide call costs ~2.5 scalar). */
+const WIDE_FROM: u32 = 3;
+/** Dirty nodes found by `collect`, in post-order, then (past them) sorted by level. */
+let dirtyList: usize = 0;
+let dirtyCount: u32 = 0;
+
+/**
+ * Appends the dirty nodes of the subtree at `n` to the dirty list (children first) and returns
+ * the subtree's level: 0 if `n` is clean, else 1 + the larger of its children's. A dirty node's
+ * level is stored in its scratch word.
+ */
+function collect(n: u32): u32 {
+  const a = at(n);
+  if ((load<u32>(a, 40) & DIRTY) === 0) return 0;
+  const l = collect(load<u32>(a, 32));
+  const r = collect(load<u32>(a, 36));
+  const lv = max<u32>(l, r) + 1;
+  store<u32>(a, lv, 44);
+  const p = LEVEL_COUNT + ((<usize>lv) << 2);
+  store<u32>(p, load<u32>(p) + 1);
+  dirtyList = scratch((<usize>(dirtyCount + 1)) << 2);
+  store<u32>(dirtyList + ((<usize>dirtyCount) << 2), n);
+  dirtyCount++;
+  return lv;
+}
+
+function setJob(k: usize, n: u32): void {
+  const a = at(n);
+  const j = JOBS + k * 12;
+  store<u32>(j, <u32>at(load<u32>(a, 32)));
+  store<u32>(j, <u32>at(load<u32>(a, 36)), 4);
+  store<u32>(j, <u32>a, 8);
+}
+
+/**
+ * Address of the node's 32-byte hash, recomputing stale inner hashes below it first. The dirty
+ * nodes are hashed level by level from the bottom (a level's nodes depend only on lower ones),
+ * four at a time while enough of a level remain, so a large dirty set (a witness just decoded, a
+ * lazy root after many steps) is hashed with SIMD; a step's few dirty paths mostly go one by one.
+ */
 export function nodeHash(n: u32): usize {
   const a = at(n);
-  if (load<u32>(a, 40) & DIRTY) {
-    const l = nodeHash(load<u32>(a, 32));
-    const r = nodeHash(load<u32>(a, 36));
-    hash64(l, r, a);
-    store<u32>(a, 0, 40);
+  if ((load<u32>(a, 40) & DIRTY) === 0) return a;
+  memory.fill(LEVEL_COUNT, 0, 4 * 66);
+  dirtyCount = 0;
+  const top = collect(n);
+  const count = dirtyCount;
+  // Counting sort by level into the scratch right after the post-order list.
+  const sorted = scratch((<usize>count) << 3) + ((<usize>count) << 2);
+  let start: u32 = 0;
+  for (let lv: u32 = 1; lv <= top; lv++) {
+    const p = LEVEL_COUNT + ((<usize>lv) << 2);
+    const c = load<u32>(p);
+    store<u32>(p, start);
+    start += c;
   }
+  for (let i: u32 = 0; i < count; i++) {
+    const m = load<u32>(dirtyList + ((<usize>i) << 2));
+    const p = LEVEL_COUNT + ((<usize>load<u32>(at(m), 44)) << 2);
+    const k = load<u32>(p);
+    store<u32>(sorted + ((<usize>k) << 2), m);
+    store<u32>(p, k + 1);
+  }
+  // After the placement, entry `lv` holds the end of level `lv` (the start of `lv + 1`).
+  let i: u32 = 0;
+  for (let lv: u32 = 1; lv <= top; lv++) {
+    const end = load<u32>(LEVEL_COUNT + ((<usize>lv) << 2));
+    while (end - i >= WIDE_FROM) {
+      for (let k: usize = 0; k < 4; k++) {
+        // A short group repeats its last job (the same hash written twice).
+        const j = i + <u32>k < end ? i + <u32>k : end - 1;
+        setJob(k, load<u32>(sorted + ((<usize>j) << 2)));
+      }
+      hash64x4(JOBS);
+      i = end - i >= 4 ? i + 4 : end;
+    }
+    for (; i < end; i++) {
+      const b = at(load<u32>(sorted + ((<usize>i) << 2)));
+      hash64(at(load<u32>(b, 32)), at(load<u32>(b, 36)), b);
+    }
+  }
+  for (let k: u32 = 0; k < count; k++) store<u32>(at(load<u32>(dirtyList + ((<usize>k) << 2))), 0, 40);
   return a;
 }
 
