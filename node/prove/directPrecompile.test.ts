@@ -438,7 +438,7 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     };
     const a = input(bytes(32, 2), e5000, odd(32, 4));
     const b = input(bytes(64, 5), e1025, odd(64, 6));
-    // Base and modulus of 7 bytes, a 5,000-byte exponent (pieces of 4,096): a modulus of 1 or 0
+    // Base and modulus of 7 bytes, a 5,000-byte exponent (pieces of 1,023): a modulus of 1 or 0
     // ends at once, an even one runs.
     const one = input(bytes(7, 3), e5000, hex("00000000000001"));
     const zero = input(bytes(7, 3), e5000, new Uint8Array(7));

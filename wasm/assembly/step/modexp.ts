@@ -23,8 +23,11 @@ import { loadBE, toU64Sat } from "./u256";
  * the limit, its gas is over 11 billion.
  */
 export const MODEXP_WIDE_MAX: u64 = 1024;
-/** Most exponent bytes one step takes. */
-const PIECE_MAX: u64 = 4096;
+/**
+ * Most exponent bytes one step takes: the first host modexp's exponent `0x01 ‖ 0^k` then has at
+ * most 1,024 bytes, which L1's modexp accepts since Fusaka (EIP-7823 refuses longer lengths).
+ */
+const PIECE_MAX: u64 = 1023;
 /**
  * `k · w² ≤ PIECE_BUDGET` for a piece of `k` bytes: each of a step's two host modexps then costs
  * at most `max(200, ⌊8 · 65,536 / 3⌋) = 174,762` gas by EIP-2565.
@@ -40,7 +43,7 @@ const MOD: usize = PRE_OUT + 0x500;
 export const MODEXP_ACC: usize = PRE_OUT + 0x900;
 const XP: usize = PRE_OUT + 0xd00;
 const YP: usize = PRE_OUT + 0x1100;
-const PIECE: usize = PRE_OUT + 0x1800; // ≤ 4,096 bytes
+const PIECE: usize = PRE_OUT + 0x1800; // ≤ 1,023 bytes
 const POW: usize = PRE_OUT + 0x3000; // ≤ 4,097 bytes
 const MULMOD_TMP: usize = PRE_OUT + 0x5000; // mulModScratch(1,024) = 6,152 bytes
 
@@ -100,7 +103,7 @@ export function modexpGas(src: u64, inOff: u64, inLen: u64): u64 {
 
 /**
  * Exponent bytes per step for a base of `bLen` and a modulus of `mLen` bytes (`1 ≤ mLen`):
- * `min(4,096, max(1, ⌊65,536 / w²⌋))`, `w = ceil(max(bLen, mLen) / 8)`.
+ * `min(1,023, max(1, ⌊65,536 / w²⌋))`, `w = ceil(max(bLen, mLen) / 8)`.
  */
 export function modexpPieceLen(bLen: u64, mLen: u64): u64 {
   const x = max<u64>(bLen, mLen);
