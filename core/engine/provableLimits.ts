@@ -33,3 +33,14 @@ export const MAX_L2_GAS_LIMIT = 45_000_000n;
  * (Granite's 586 pairs would cost ~20M; the 1,300 pairs a 45M-gas L2 block affords, ~44M).
  */
 export const MAX_PAIRING_INPUT_BYTES = 256 * 192;
+
+/**
+ * Largest declared length (bytes) of a modexp (0x05) base, exponent or modulus on Ore's L2:
+ * EIP-7823's bound, which L1 applies since Fusaka. A call declaring a longer one fails, consuming
+ * all the gas given to it (`core/engine/modexp.ts`). The fault-proof machine verifies a modexp
+ * step with calls to L1's modexp, which since Fusaka refuses longer lengths and whose price for a
+ * base or modulus over 1,024 bytes is not bounded within EIP-7825's 16,777,216-gas transaction cap
+ * (one such call could cost ~44M L1 gas); within the bound every host modexp costs at most
+ * 174,762 gas (EIP-2565; 2,097,152 at EIP-7883's prices), docs/fault-proof.md §10.
+ */
+export const MAX_MODEXP_LENGTH = 1024;

@@ -1,14 +1,16 @@
 /**
  * The reference the step machine is tested against: @ethereumjs/evm at Cancun running the same
- * frame (`runCode`), with a trace of the state before every opcode, and Ore's one precompile rule
- * (the pairing's input bound, `core/engine/pairing.ts`, as the engine runs it). For tests and
- * benchmarks only (it is not part of the fault-proof core and `mod.ts` does not export it).
+ * frame (`runCode`), with a trace of the state before every opcode, and Ore's two precompile rules
+ * as the engine runs them (modexp's EIP-7823 bound, `core/engine/modexp.ts`, and the pairing's
+ * input bound, `core/engine/pairing.ts`). For tests and benchmarks only (it is not part of the
+ * fault-proof core and `mod.ts` does not export it).
  */
 import { createBlock } from "@ethereumjs/block";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createEVM, type ExecResult, type InterpreterStep, Message } from "@ethereumjs/evm";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Address, bytesToHex, createAccount } from "@ethereumjs/util";
+import { modexpPrecompile } from "../engine/modexp.ts";
 import { pairingPrecompile } from "../engine/pairing.ts";
 import { keccak256 } from "../hash/keccak.ts";
 import type { FrameBlock, FrameRequest } from "./frameState.ts";
@@ -106,7 +108,7 @@ export async function runReference(
     common,
     blockchain,
     stateManager,
-    customPrecompiles: [pairingPrecompile(common)],
+    customPrecompiles: [modexpPrecompile(common), pairingPrecompile(common)],
   });
   const hex = (b: Uint8Array): string => bytesToHex(b).slice(2);
   evm.journal.addAlwaysWarmAddress(hex(req.address ?? new Uint8Array(20)));

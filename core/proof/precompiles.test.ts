@@ -2,8 +2,9 @@
  * Precompile calls (docs/fault-proof.md §10) against @ethereumjs/evm: every Cancun precompile
  * with valid and invalid inputs, at the exact gas and one short, through CALL (with value),
  * STATICCALL and DELEGATECALL, with output windows shorter and longer than the output. Point
- * evaluation runs with kzg-wasm on both sides; Ore's pairing bound (256 pairs) applies on both sides
- * (the reference runs the engine's `core/engine/pairing.ts`). Every step verifies from its witness;
+ * evaluation runs with kzg-wasm on both sides; Ore's pairing bound (256 pairs) and modexp's
+ * EIP-7823 bound (1,024-byte lengths) apply on both sides (the reference runs the engine's
+ * `core/engine/pairing.ts` and `core/engine/modexp.ts`). Every step verifies from its witness;
  * blake2f over 2^20 rounds in pieces: `blake2f.test.ts`.
  */
 import { describe, expect, test } from "bun:test";
@@ -15,7 +16,7 @@ import { keccak256 } from "../hash/keccak.ts";
 import { seededRandom } from "../mpt/testing.ts";
 import { signDigest } from "../p2p/signature.ts";
 import type { MachineOptions } from "./machine.ts";
-import { agree, context, runMachine } from "./testing.ts";
+import { agree, context } from "./testing.ts";
 import { buildWorld } from "./world.ts";
 
 const SOAK = process.env.ORE_SOAK === "1";
@@ -110,11 +111,11 @@ describe("precompiles vs @ethereumjs/evm", () => {
     await run(callPrecompile(5, hex(`${word(1n)}${word(1n)}${word(40n)}0203`), { outLen: 64 }));
     await run(callPrecompile(5, mod(3n, 65537n, (1n << 255n) - 19n), { gas: 199 }));
     // Mlen = 0: no output, decided in the machine (no host call); EIP-2565 still charges the base
-    // and exponent: w = 32, 8 · (2,000 − 32) + 255 iterations, 5,460,992 gas.
-    const empty = hex(`${word(256n)}${word(2000n)}${word(0n)}${"ab".repeat(256)}${"ff".repeat(32)}`);
+    // and exponent: w = 32, 8 · (1,024 − 32) + 255 iterations, 2,795,861 gas.
+    const empty = hex(`${word(256n)}${word(1024n)}${word(0n)}${"ab".repeat(256)}${"ff".repeat(32)}`);
     await run(callPrecompile(5, empty), undefined, 8_000_000n);
-    await run(callPrecompile(5, empty, { gas: 5_460_992 }), undefined, 8_000_000n);
-    await run(callPrecompile(5, empty, { gas: 5_460_991 }), undefined, 8_000_000n);
+    await run(callPrecompile(5, empty, { gas: 2_795_861 }), undefined, 8_000_000n);
+    await run(callPrecompile(5, empty, { gas: 2_795_860 }), undefined, 8_000_000n);
   });
 
   test("bn254 add, mul, pairing; invalid points and lengths fail", async () => {
@@ -231,35 +232,36 @@ describe("precompiles vs @ethereumjs/evm", () => {
       await run(code(7), long(hex(`${word(1n)}${word(2n)}${word(3n)}`)), 6_000_000n); // bn254 mul: 96
       await run(code(9), long(new Uint8Array(0)), 6_000_000n); // blake2f: not 213 bytes, fails
       await run(code(10), long(new Uint8Array(0)), 6_000_000n); // point evaluation: not 192 bytes, fails
-      // modexp: a short used part runs; an empty modulus gives nothing; an unaffordable one fails.
+      // modexp reads at most 96 + 3 · 1,024 bytes (EIP-7823): a short used part runs; an empty
+      // modulus gives nothing; a declared length over 1,024 fails.
       await run(code(5), long(hex(`${word(1n)}${word(1n)}${word(1n)}03 05 07`)), 6_000_000n);
+      await run(code(5), long(hex(`${word(1n)}${word(1024n)}${word(0n)}`), 300_200), 6_000_000n);
       await run(code(5), long(hex(`${word(1n)}${word(300_000n)}${word(0n)}`), 300_200), 6_000_000n);
       await run(code(5), long(hex(`${word(1n)}${word(1n << 40n)}${word(1n)}`)), 6_000_000n);
-      // modexp with an exponent over the limit runs in pieces (Blen, Mlen ≤ 32 here; wider below).
+      // An exponent longer than one piece in a long input goes in pieces on its used part.
       const rand = seededRandom(5);
       const rnd = (n: number) => new Uint8Array(n).map(() => Math.floor(rand() * 256));
-      // By default the exponent's leading 262,100 bytes are zero (its powers stay cheap to compute);
-      // the soak run takes a random one (2.1M bits: minutes).
-      const exp = SOAK ? rnd(262_200) : new Uint8Array([...new Uint8Array(262_100), ...rnd(100)]);
-      const modexpIn = (bl: number, ml: number) =>
-        new Uint8Array([
-          ...hex(`${word(BigInt(bl))}${word(BigInt(exp.length))}${word(BigInt(ml))}`),
-          ...rnd(bl),
-          ...exp,
-          ...rnd(ml),
-        ]);
-      await run(code(5), modexpIn(32, 32), 29_000_000n);
-      if (SOAK) await run(code(5), modexpIn(3, 20), 29_000_000n);
-      await run(code(5, 10), modexpIn(1, 1), 29_000_000n);
-      // A modexp over the limit with a base over 1,024 bytes (11.6 billion gas here) is refused by name.
-      const req = context({ code: code(5), gas: 20_000_000_000n, calldata: modexpIn(1025, 1) }, 4);
-      expect(() => runMachine(req)).toThrow(/is over the machine's one-step limit 262144/);
+      const modexpIn = (bl: number, el: number, ml: number) =>
+        long(
+          new Uint8Array([
+            ...hex(`${word(BigInt(bl))}${word(BigInt(el))}${word(BigInt(ml))}`),
+            ...rnd(bl),
+            ...rnd(el),
+            ...rnd(ml),
+          ]),
+        );
+      await run(code(5), modexpIn(32, 1024, 32), 29_000_000n);
+      await run(code(5, 10), modexpIn(1, 1024, 1), 29_000_000n);
+      await run(code(5), modexpIn(200, 1000, 300), 29_000_000n);
+      // A base over 1,024 bytes fails (it used to be refused by name: EIP-7823 removed the case).
+      const r = await run(code(5), modexpIn(1025, 1024, 1), 29_000_000n);
+      expect(r.status).toBe(1);
     },
     SOAK ? 1_800_000 : 60_000,
   );
 
   test(
-    "modexp in pieces: over the limit with a base or modulus over 32 bytes, a long exponent within it; at its gas and one short",
+    "modexp in pieces: exponents of up to 1,024 bytes longer than one piece, bases and moduli of 1 to 1,024 bytes, short and long inputs; at its gas and one short",
     async () => {
       // CALLDATACOPY the input to 0; STATICCALL(gas, 5, 0, size, retOff, retLen); RETURNDATACOPY
       // to 0x60000; RETURN memory [0, 0x60400): the input, the window and the return data.
@@ -280,13 +282,10 @@ describe("precompiles vs @ethereumjs/evm", () => {
         const g = (w * w * (iters > 1n ? iters : 1n)) / 3n;
         return g > 200n ? g : 200n;
       };
-      /**
-       * An exponent making the used part `over` bytes past the limit: zero bytes, then `tail`
-       * random ones (`lead`: a non-zero first byte).
-       */
-      const expFor = (bl: number, ml: number, tail: number, over = 1, lead = false) => {
-        const e = new Uint8Array(262_144 + over - 96 - bl - ml);
-        e.set(rnd(tail), e.length - tail);
+      /** An exponent of `n ≤ 1,024` bytes: zero bytes, then `tail` random ones (`lead`: a non-zero first byte). */
+      const expOf = (n: number, tail = n, lead = false) => {
+        const e = new Uint8Array(n);
+        e.set(rnd(tail), n - tail);
         if (lead) e[0] = 0x80;
         return e;
       };
@@ -316,38 +315,33 @@ describe("precompiles vs @ethereumjs/evm", () => {
       const txFor = (b: Uint8Array, e: Uint8Array, m: Uint8Array) =>
         (gasOf(b.length, e, m.length) * 64n) / 63n + 2_000_000n;
       const cases: [string, Uint8Array, Uint8Array, Uint8Array][] = [];
-      for (const n of [33, 48, 64]) cases.push([`${n}/${n}`, rnd(n), expFor(n, n, 3000), odd(rnd(n))]);
-      cases.push(["1/40", rnd(1), expFor(1, 40, 3000), rnd(40)]);
-      cases.push(["40/1", rnd(40), expFor(40, 1, 9000), hex("fb")]);
-      cases.push(["56/24 base ≥ modulus", rnd(56), expFor(56, 24, 2000), rnd(24)]);
+      // Up to 64 bytes a piece is 1,023 exponent bytes, so 1,024 take two; wider, more.
+      for (const n of [33, 48, 64]) cases.push([`${n}/${n}`, rnd(n), expOf(1024), odd(rnd(n))]);
+      cases.push(["1/40", rnd(1), expOf(1024), rnd(40)]);
+      cases.push(["40/1", rnd(40), expOf(1024), hex("fb")]);
+      cases.push(["56/24 base ≥ modulus", rnd(56), expOf(1024, 700), rnd(24)]);
       cases.push([
         "20/56 even modulus",
         rnd(20),
-        expFor(20, 56, 2000),
+        expOf(1024),
         rnd(56).map((x, i) => (i === 55 ? x & 0xfe : x)),
       ]);
       const lz = rnd(48);
       lz.fill(0, 0, 30);
-      cases.push(["48/48 modulus with 30 leading zero bytes", rnd(48), expFor(48, 48, 2000), lz]);
-      cases.push(["0/33", new Uint8Array(0), expFor(0, 33, 100), odd(rnd(33))]);
-      cases.push(["33/33 modulus 0", rnd(33), expFor(33, 33, 50), new Uint8Array(33)]);
-      cases.push(["64/33 modulus 1", rnd(64), expFor(64, 33, 50), be(1n, 33)]);
+      cases.push(["48/48 modulus with 30 leading zero bytes", rnd(48), expOf(1024), lz]);
+      cases.push(["0/33", new Uint8Array(0), expOf(1024, 100), odd(rnd(33))]);
+      cases.push(["33/33 modulus 0", rnd(33), expOf(1024, 50), new Uint8Array(33)]);
+      cases.push(["64/33 modulus 1", rnd(64), expOf(1024, 50), be(1n, 33)]);
+      // 72 bytes: 809 a piece; 200/300: 45; 1,024: 4 (the widest, 256 pieces for 1,024 bytes).
+      cases.push(["72/72 exponent with a leading bit", rnd(72), expOf(1000, 20, true), odd(rnd(72))]);
+      cases.push(["200/300", rnd(200), expOf(1000, 300), odd(rnd(300))]);
+      cases.push(["1024/1024", rnd(1024), expOf(1024, SOAK ? 1024 : 40), odd(rnd(1024))]);
       if (SOAK) {
-        // A random exponent (2.1M bits: @ethereumjs's square-and-multiply takes minutes), and
-        // random widths up to 64 with 20,000 random exponent bytes.
-        cases.push(["36/36 exponent with a leading bit", rnd(36), expFor(36, 36, 50, 7, true), rnd(36)]);
-        cases.push(["64/64 random exponent", rnd(64), rnd(262_145 - 96 - 128), odd(rnd(64))]);
+        // Random widths up to 1,024 with random exponents of up to 1,024 bytes.
         for (let k = 0; k < 6; k++) {
-          const [bl, ml] = [Math.floor(rand() * 65), 1 + Math.floor(rand() * 64)];
-          cases.push([
-            `${bl}/${ml} random`,
-            rnd(bl),
-            expFor(bl, ml, 20_000, 1 + Math.floor(rand() * 5000)),
-            rnd(ml),
-          ]);
+          const [bl, ml] = [Math.floor(rand() * 1025), 1 + Math.floor(rand() * 1024)];
+          cases.push([`${bl}/${ml} random`, rnd(bl), rnd(1 + Math.floor(rand() * 1024)), rnd(ml)]);
         }
-        // The widest the pieces take: 4 exponent bytes per step (11.4 billion gas).
-        cases.push(["1024/1024", rnd(1024), expFor(1024, 1024, 300), odd(rnd(1024))]);
       }
       for (const [name, b, e, m] of cases) {
         const data = input(b, e, m);
@@ -376,10 +370,11 @@ describe("precompiles vs @ethereumjs/evm", () => {
       const short: [Uint8Array, Uint8Array, Uint8Array][] = [
         [rnd(64), rnd(1023), odd(rnd(64))],
         [rnd(64), rnd(1024), odd(rnd(64))],
-        [rnd(32), rnd(5000), rnd(32)],
+        [rnd(32), rnd(1000), rnd(32)],
         [rnd(1024), rnd(5), odd(rnd(1024))],
+        [rnd(1024), rnd(4), odd(rnd(1024))],
         [rnd(200), rnd(100), rnd(300)],
-        [rnd(7), rnd(3000), hex("00000000000000000000000000000001")],
+        [rnd(7), rnd(1024), hex("00000000000000000000000000000001")],
       ];
       const steps: number[] = [];
       for (const [b, e, m] of short) {
@@ -399,13 +394,17 @@ describe("precompiles vs @ethereumjs/evm", () => {
       const cut = input(rnd(1), new Uint8Array(40), new Uint8Array(1024), [1, 40, 1024]).subarray(0, 95);
       cut[94] = 4;
       await run(code(0x50000, 64), cut, 2_000_000n);
-      // The input ends inside the modulus (zero-padded: an even modulus) or inside the exponent.
+      // The input ends inside the modulus (zero-padded: an even modulus) or inside the exponent, or
+      // goes on past the used part over the one-step limit.
       const b = rnd(40);
-      const e = expFor(40, 48, 200, 3000);
+      const e = expOf(1024);
       const m = odd(rnd(48));
       const whole = input(b, e, m);
       await run(code(0x50000, 48), whole.subarray(0, whole.length - 20), txFor(b, e, m));
-      await run(code(0x50000, 48), whole.subarray(0, whole.length - 48 - 1000), txFor(b, e, m));
+      await run(code(0x50000, 48), whole.subarray(0, whole.length - 48 - 500), txFor(b, e, m));
+      const longer = new Uint8Array(262_145).fill(0xcd);
+      longer.set(whole);
+      await run(code(0x50000, 48), longer, txFor(b, e, m) + 2_000_000n);
     },
     SOAK ? 3_600_000 : 180_000,
   );
@@ -446,6 +445,57 @@ describe("precompiles vs @ethereumjs/evm", () => {
     // Whatever the gas: all of it (over 257 pairs' 8,783,000).
     await run(hex(`365f5f37 6020 5f 36 5f 6008 5a fa 00`), pairs(257), 40_000_000n);
     await run(hex(`365f5f37 6020 5f 36 5f 6008 5a fa 00`), pairs(300), 40_000_000n);
+  }, 120_000);
+
+  test("modexp's EIP-7823 bound: lengths of 1,024 run, 1,025 in Blen, Elen or Mlen fail consuming all the call's gas (5,000,000), through STATICCALL, DELEGATECALL, CALL with a value", async () => {
+    const G = 5_000_000;
+    const lens = (b: bigint, e: bigint, m: bigint, body = "") => hex(`${word(b)}${word(e)}${word(m)}${body}`);
+    // CALLDATACOPY the input to 0; op(G, 5, 0, size, 0, 32) (no memory expansion); STOP.
+    const code = (op: number, value = 0) =>
+      hex(`365f5f37 6020 5f 36 5f ${op === 0xf1 ? push(value) : ""} 6005 ${push(G)} ${op.toString(16)} 00`);
+    // Within the bound: Blen = Mlen = 1,024 (w = 128), a 1-byte exponent 3: 5,461 gas; the
+    // operands read zero past the input's end (a modulus of 0: 1,024 zero bytes).
+    const ok = lens(1024n, 1n, 1024n, `${"ab".repeat(1024)}03${"cd".repeat(1023)}ef`);
+    const cases: [Uint8Array, bigint | undefined][] = [
+      [ok, 5_461n],
+      [lens(1024n, 1n, 1024n), 5_461n],
+      [lens(1n, 1024n, 1n, `03${"ff".repeat(1024)}fb`), 2_730n],
+      [lens(1025n, 1n, 1n, "0305"), undefined],
+      [lens(1n, 1025n, 1n, "0305"), undefined],
+      [lens(1n, 1n, 1025n, "0305"), undefined],
+      // Cancun alone would take these: no modulus (output empty), base and modulus empty.
+      [lens(1025n, 1n, 0n), undefined],
+      [lens(0n, 1025n, 0n), undefined],
+      // Huge declared lengths.
+      [lens(1n << 255n, 1n, 1n), undefined],
+      [lens(0n, (1n << 256n) - 1n, 1n), undefined],
+      [lens(1n, 1n, 1n << 64n), undefined],
+      // A header cut short reads zero past its end: Mlen 0x0400 (1,024) runs, 0x0500 fails, and
+      // Elen's first byte 1 (2^248) fails.
+      [lens(1n, 1n, 1024n).subarray(0, 95), 5_461n],
+      [hex(`${word(1n)}${word(1n)}${"00".repeat(30)}05`), undefined],
+      [hex(`${word(1n)}01`), undefined],
+    ];
+    for (const [op, value] of [
+      [0xfa, 0],
+      [0xf4, 0],
+      [0xf1, 33],
+    ]) {
+      for (const [data, cost] of cases) {
+        const c = code(op, value);
+        const r = await run(c, data, 6_000_000n);
+        const call = r.ops.findIndex((o) => o.pc === c.length - 2);
+        expect(r.ops[call + 1].stack).toEqual([cost === undefined ? 0n : 1n]);
+        // Warm access 100; a value 9,000 and 25,000 for a new account (0x05 has none), its 2,300
+        // stipend coming back unless the call fails.
+        const base = 100n + (value > 0 ? 9000n + 25_000n : 0n);
+        const spent = r.ops[call].gasLeft - r.ops[call + 1].gasLeft;
+        expect(spent).toBe(cost === undefined ? base + BigInt(G) : base + cost - (value > 0 ? 2300n : 0n));
+      }
+    }
+    // Whatever the gas: all of it, and too little for the gas EIP-2565 would charge.
+    await run(hex(`365f5f37 6020 5f 36 5f 6005 5a fa 00`), lens(1n, 1n, 1025n, "0305"), 40_000_000n);
+    await run(hex(`365f5f37 6020 5f 36 5f 6005 6001 fa 00`), lens(1n, 1n, 1025n, "0305"), 1_000_000n);
   }, 120_000);
 
   test("CALL with value to a precompile (undone when it fails), DELEGATECALL, CALLCODE", async () => {

@@ -11,6 +11,7 @@ import { paramsEVM } from "@ethereumjs/evm";
 import { paramsTx } from "@ethereumjs/tx";
 import { ecrecover } from "@ethereumjs/util";
 import { createVM, paramsVM, type VM } from "@ethereumjs/vm";
+import { modexpPrecompile } from "../../core/engine/modexp.ts";
 import { pairingPrecompile } from "../../core/engine/pairing.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import type { NodeStore } from "../../core/mpt/nodeStore.ts";
@@ -76,8 +77,9 @@ export function createStateManager(store: NodeStore, stateRoot?: Uint8Array): Or
 
 /**
  * A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. Point evaluation (0x0a) sets
- * `common.customCrypto.kzg` from kzg-wasm the first time it runs; the pairing (0x08) refuses an
- * input over 256 pairs (`core/engine/pairing.ts`).
+ * `common.customCrypto.kzg` from kzg-wasm the first time it runs; modexp (0x05) refuses a declared
+ * length over 1,024 bytes (EIP-7823, `core/engine/modexp.ts`) and the pairing (0x08) an input over
+ * 256 pairs (`core/engine/pairing.ts`).
  */
 export async function createOreVM(
   common: Common,
@@ -98,6 +100,12 @@ export async function createOreVM(
     common,
     stateManager,
     blockchain,
-    evmOpts: { customPrecompiles: [pairingPrecompile(common), pointEvaluationPrecompile(common)] },
+    evmOpts: {
+      customPrecompiles: [
+        modexpPrecompile(common),
+        pairingPrecompile(common),
+        pointEvaluationPrecompile(common),
+      ],
+    },
   });
 }

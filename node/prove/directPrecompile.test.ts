@@ -6,8 +6,8 @@
  * goes to the precompile's address unless it fails. For each precompile, deposits and user
  * transactions of all three types with a valid input (ample gas and a value, exact gas, one
  * short), an invalid one, zero-length data and the precompile in an access list; long data
- * (120–200 KB); modexps whose exponent goes in pieces; Ore's pairing bound (256 pairs) and blake2f
- * over 2^20 rounds in pieces. The state root, gas used, receipts root,
+ * (120–200 KB); modexps whose exponent goes in pieces; Ore's pairing bound (256 pairs), modexp's
+ * EIP-7823 bound (1,024-byte lengths) and blake2f over 2^20 rounds in pieces. The state root, gas used, receipts root,
  * logs bloom, block hash and every transaction's status, gas used and L1 fee must agree, and every
  * step verifies from its witness alone.
  */
@@ -273,8 +273,8 @@ function cases(): Case[] {
     { id: 2, valid: hashed, cost: 60n + 12n * words(200), invalid: any, invalidOk: true, emptyOk: true },
     { id: 3, valid: hashed, cost: 600n + 120n * words(200), invalid: any, invalidOk: true, emptyOk: true },
     { id: 4, valid: hashed, cost: 15n + 3n * words(200), invalid: any, invalidOk: true, emptyOk: true },
-    // A modexp no transaction here can pay for (Mlen = 65,536: over 22,000,000 gas) fails.
-    { id: 5, valid: modexp, cost: 5440n, invalid: cat(word(0n), word(0n), word(65_536n)), emptyOk: true },
+    // A modulus declared over 1,024 bytes fails whatever the gas (EIP-7823).
+    { id: 5, valid: modexp, cost: 5440n, invalid: cat(word(0n), word(0n), word(1025n)), emptyOk: true },
     { id: 6, valid: cat(g1, g1), cost: 150n, invalid: cat(offCurve, g1), emptyOk: true },
     { id: 7, valid: cat(g1, word(7n)), cost: 6000n, invalid: cat(offCurve, word(7n)), emptyOk: true },
     {
@@ -418,12 +418,12 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     ]);
   }, 180_000);
 
-  test("modexp with an exponent in pieces: 32/5000, 64/1025, 7/5000 with moduli 1, 0 and even; Mlen = 0; exact gas and one short", async () => {
+  test("modexp with an exponent in pieces: 32/1024, 300/1000, 7/1024 with moduli 1, 0 and even; Mlen = 0; exact gas and one short", async () => {
     const input = (b: Uint8Array, e: Uint8Array, m: Uint8Array) =>
       cat(word(BigInt(b.length)), word(BigInt(e.length)), word(BigInt(m.length)), b, e, m);
-    const e5000 = bytes(5000, 1);
-    e5000[0] = 0x80;
-    const e1025 = new Uint8Array(1025).fill(0xff);
+    const e1024 = bytes(1024, 1);
+    e1024[0] = 0x80;
+    const e1000 = new Uint8Array(1000).fill(0xff);
     const odd = (n: number, seed: number) => {
       const m = bytes(n, seed);
       m[0] = 0xc3;
@@ -436,16 +436,17 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
       const g = (w * w * (8n * BigInt(eLen - 32) + BigInt(topBits - 1))) / 3n;
       return g < 200n ? 200n : g;
     };
-    const a = input(bytes(32, 2), e5000, odd(32, 4));
-    const b = input(bytes(64, 5), e1025, odd(64, 6));
-    // Base and modulus of 7 bytes, a 5,000-byte exponent (pieces of 1,023): a modulus of 1 or 0
+    // 32 bytes: two pieces (1,023 bytes each); a 200-byte base and 300-byte modulus: pieces of 45.
+    const a = input(bytes(32, 2), e1024, odd(32, 4));
+    const b = input(bytes(200, 5), e1000, odd(300, 6));
+    // Base and modulus of 7 bytes, a 1,024-byte exponent (pieces of 1,023): a modulus of 1 or 0
     // ends at once, an even one runs.
-    const one = input(bytes(7, 3), e5000, hex("00000000000001"));
-    const zero = input(bytes(7, 3), e5000, new Uint8Array(7));
-    const even = input(bytes(7, 3), e5000, hex("0a0b0c0d0e0f10"));
-    const costA = gasOf(32, 5000, 32, 256);
-    const costB = gasOf(64, 1025, 64, 256);
-    const cost7 = gasOf(7, 5000, 7, 256);
+    const one = input(bytes(7, 3), e1024, hex("00000000000001"));
+    const zero = input(bytes(7, 3), e1024, new Uint8Array(7));
+    const even = input(bytes(7, 3), e1024, hex("0a0b0c0d0e0f10"));
+    const costA = gasOf(32, 1024, 32, 256);
+    const costB = gasOf(200, 1000, 300, 256);
+    const cost7 = gasOf(7, 1024, 7, 256);
     // Mlen = 0: no output, decided without a host call; EIP-2565 charges base and exponent.
     const empty = cat(word(64n), word(1000n), word(0n), bytes(64, 8), new Uint8Array(32).fill(0xff));
     const costEmpty = gasOf(64, 1000, 0, 256);
@@ -476,5 +477,39 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
       intrinsic(a) + costA,
       intrinsic(b) + costB,
     ]);
+  }, 120_000);
+
+  test("modexp's EIP-7823 bound: lengths of 1,024 run; 1,025 in Blen, Elen or Mlen, or a huge one, fail with all the gas", async () => {
+    const lens = (b: bigint, e: bigint, m: bigint, body: Uint8Array = new Uint8Array(0)) =>
+      cat(word(b), word(e), word(m), body);
+    // Blen = Mlen = 1,024 (w = 128), a 1-byte exponent: 5,461 gas; the modulus reads zero past
+    // the data's end.
+    const ok = lens(1024n, 1n, 1024n, cat(bytes(1024, 4), hex("03"), bytes(1000, 5)));
+    const need = intrinsic(ok) + 5_461n;
+    const over = [
+      lens(1025n, 1n, 1n, hex("0305")),
+      lens(1n, 1025n, 1n, hex("0305")),
+      lens(1n, 1n, 1025n, hex("0305")),
+      lens(1025n, 1n, 0n), // no modulus: Cancun would succeed for 200 gas
+      lens(1n, 1n, 1n << 255n, hex("0305")),
+    ];
+    const r = await compare([
+      deposit({ to: at(5), data: ok, mint: 10n ** 15n, value: 3n, gas: need }),
+      deposit({ to: at(5), data: over[0], value: 2n, gas: 1_000_000n }),
+      sign({ type: 2, nonce: 3n, to: at(5), data: ok, value: 5n, gasLimit: need }),
+      sign({ type: 0, nonce: 4n, to: at(5), data: ok, gasLimit: need - 1n }),
+      ...over.map((data, i) =>
+        sign({
+          type: (i % 3) as 0 | 1 | 2,
+          nonce: 5n + BigInt(i),
+          to: at(5),
+          data,
+          value: 1n,
+          gasLimit: 300_000n,
+        }),
+      ),
+    ]);
+    expect(r.status).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(r.gasUsed).toEqual([need, 1_000_000n, need, need - 1n, ...over.map(() => 300_000n)]);
   }, 120_000);
 });

@@ -36,7 +36,15 @@ import {
   PRE_OUT,
   SCRATCH,
 } from "./layout";
-import { MODEXP_ACC, modexpBegin, modexpGas, modexpInPieces, modexpLen, modexpNext } from "./modexp";
+import {
+  MODEXP_ACC,
+  modexpBegin,
+  modexpGas,
+  modexpInPieces,
+  modexpLen,
+  modexpNext,
+  modexpOverBound,
+} from "./modexp";
 import {
   isPrecompileAddress,
   markFound,
@@ -309,6 +317,8 @@ function runPrecompile(op: u32): i64 {
   const a = argsAt(op);
   const inOff = argU64(a);
   const inLen = usedInput(id, inOff, argU64(a + 1));
+  // Unreachable (stage 13 decides every longer input; a modexp reads ≤ 3,168 bytes and writes
+  // ≤ 1,024), refused by name all the same, as a longer output below.
   if (inLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, inLen);
   readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff, inLen, PRE_IN);
   const gasLimit = rdU64(G_OP_T0);
@@ -393,49 +403,46 @@ function streamCost(id: u32, len: u64): u64 {
   return 15 + 3 * words;
 }
 
-/** Saturating a + b. */
-function addSat(a: u64, b: u64): u64 {
-  const s = a + b;
-  return s < a ? u64.MAX_VALUE : s;
-}
-
 /**
  * How many input bytes the precompile can read: all of them, except that ecrecover and bn254 add
- * read 128, bn254 mul 96, and modexp `96 + Blen + Elen + Mlen` (the rest is ignored: an input over
- * the one-step limit with a short used part runs in one step).
+ * read 128, bn254 mul 96, and modexp `96 + Blen + Elen + Mlen` ≤ 3,168 (EIP-7823's bound, checked
+ * first; the rest is ignored: an input over the one-step limit runs in one step on that part).
  */
 function usedInput(id: u32, inOff: u64, inLen: u64): u64 {
   if (inLen <= PRE_LIMIT) return inLen;
   if (id === 1 || id === 6) return 128;
   if (id === 7) return 96;
   if (id === 5) {
-    const need = addSat(
-      addSat(
-        addSat(96, modexpLen(fMemData(DEPTH), inOff, inLen, 0)),
-        modexpLen(fMemData(DEPTH), inOff, inLen, 1),
-      ),
-      modexpLen(fMemData(DEPTH), inOff, inLen, 2),
-    );
+    const src = fMemData(DEPTH);
+    const need =
+      96 +
+      modexpLen(src, inOff, inLen, 0) +
+      modexpLen(src, inOff, inLen, 1) +
+      modexpLen(src, inOff, inLen, 2);
     return min<u64>(inLen, need);
   }
   return inLen;
 }
 
 /**
- * Stage 13's special cases (§10): first, a pairing over Ore's bound (256 pairs) and a blake2f of
- * another length than 213 fail at once, and a blake2f of more than 2^20 rounds goes in pieces at
- * stage 18; a modexp with an exponent longer than one piece (any input length) goes in pieces at
- * stage 17, and one with `Mlen = 0` ends here. For an input over `PRE_LIMIT`: point evaluation of
- * the wrong length, and a modexp the call cannot pay for, fail at once; sha256, ripemd160 and
- * identity check their gas (too little fails the call as stage 13 does) and go on in pieces at
- * stage 15. True when it took the stage; the others run as usual on the part of the input they
- * use.
+ * Stage 13's special cases (§10): first, a pairing over Ore's bound (256 pairs), a modexp
+ * declaring a length over EIP-7823's 1,024 bytes and a blake2f of another length than 213 fail at
+ * once, and a blake2f of more than 2^20 rounds goes in pieces at stage 18; a modexp with an
+ * exponent longer than one piece (any input length) goes in pieces at stage 17, and one with
+ * `Mlen = 0` ends here. For an input over `PRE_LIMIT`: point evaluation of the wrong length fails
+ * at once; sha256, ripemd160 and identity check their gas (too little fails the call as stage 13
+ * does) and go on in pieces at stage 15. True when it took the stage; the others (a modexp
+ * included: its used part is at most 3,168 bytes) run as usual on the part of the input they use.
  */
 function longInput(op: u32): bool {
   const id = precompileId();
   const a = argsAt(op);
   const inLen = argU64(a + 1);
-  if ((id === 8 && inLen > MAX_PAIRING_INPUT) || (id === 9 && inLen !== BLAKE2F_INPUT)) {
+  if (
+    (id === 8 && inLen > MAX_PAIRING_INPUT) ||
+    (id === 5 && modexpOverBound(fMemData(DEPTH), argU64(a), inLen)) ||
+    (id === 9 && inLen !== BLAKE2F_INPUT)
+  ) {
     restoreSnapshot(DEPTH + 1);
     endCall(op, false, 0);
     return true;
@@ -443,24 +450,13 @@ function longInput(op: u32): bool {
   if (id === 9) return blake2fPieces(op);
   if (id === 5 && (modexpPieces(op) || modexpEmpty(op))) return true;
   if (inLen <= PRE_LIMIT) return false;
-  const child = rdU64(G_OP_T0);
-  // Point evaluation takes 192 bytes.
-  let failNow = id === 10;
-  // modexp (not in pieces, Mlen ≥ 1): its gas from the lengths (EIP-2565) decides first; a used
-  // part over the limit is then refused by name (stage 13).
-  if (id === 5) failNow = modexpGas(fMemData(DEPTH), argU64(a), inLen) > child;
-  if (failNow) {
+  // Point evaluation takes 192 bytes; sha256, ripemd160 and identity check their gas first.
+  if (id === 10 || (id >= 2 && id <= 4 && streamCost(id, inLen) > rdU64(G_OP_T0))) {
     restoreSnapshot(DEPTH + 1);
     endCall(op, false, 0);
     return true;
   }
   if (id < 2 || id > 4) return false;
-  const cost = streamCost(id, inLen);
-  if (cost > child) {
-    restoreSnapshot(DEPTH + 1);
-    endCall(op, false, 0);
-    return true;
-  }
   // The return data is emptied now (the output fills it later: the input for identity).
   writeZero(fReturnData(DEPTH), 20);
   wrU64(fReturnData(DEPTH) + 1, id === 4 ? inLen : 0);

@@ -1,13 +1,14 @@
 /**
  * Modexp (0x05) on the caller's memory, or on the transaction's data for a transaction sent to
- * 0x05 (docs/fault-proof.md §10, §3.3): its EIP-2565 gas, and the exponent in pieces (stage 17 of
- * a call, `TxValidate` stage 16 of a transaction) when it is longer than one piece. The input is
- * the byte string whose data subtree is at gindex `src` (height 20: a frame's memory or calldata),
- * `[inOff, inOff + inLen)` of it. The accumulator lives in the current frame's return data (`Mlen`
- * bytes, big-endian: the output once the last piece is in); base, modulus and exponent are re-read
- * from the input each step (it does not change during the call). A piece of `k` exponent bytes `c` does
- * `acc ← acc^(256^k) · base^c mod m`: the two powers by the host's modexp (an on-chain verifier:
- * L1's), the product and its reduction here (`mulmod.ts`).
+ * 0x05 (docs/fault-proof.md §10, §3.3): EIP-7823's bound on its declared lengths (checked first:
+ * Ore's engine's rule, `core/engine/modexp.ts`), its EIP-2565 gas, and the exponent in pieces
+ * (stage 17 of a call, `TxValidate` stage 16 of a transaction) when it is longer than one piece.
+ * The input is the byte string whose data subtree is at gindex `src` (height 20: a frame's memory
+ * or calldata), `[inOff, inOff + inLen)` of it. The accumulator lives in the current frame's
+ * return data (`Mlen` bytes, big-endian: the output once the last piece is in); base, modulus and
+ * exponent are re-read from the input each step (it does not change during the call). A piece of
+ * `k` exponent bytes `c` does `acc ← acc^(256^k) · base^c mod m`: the two powers by the host's
+ * modexp (an on-chain verifier: L1's), the product and its reduction here (`mulmod.ts`).
  */
 import { readRun, writeRun } from "./bytesio";
 import { precompile } from "./host";
@@ -18,11 +19,12 @@ import { writeZero } from "./tree";
 import { loadBE, toU64Sat } from "./u256";
 
 /**
- * The widest base and modulus (bytes) the pieces take. A wider call over the limit is refused by
- * name (error 13): with `w = ceil(max(Blen, Mlen) / 8) ≥ 129` and the exponent it needs to be over
- * the limit, its gas is over 11 billion.
+ * Longest declared base, exponent or modulus (bytes): EIP-7823's bound, Ore's engine's
+ * (`MAX_MODEXP_LENGTH`, `core/engine/provableLimits.ts`). A call declaring a longer one fails,
+ * consuming all its gas, before anything else is read; so the used part of every input the
+ * machine reads is at most 96 + 3 · 1,024 = 3,168 bytes and every host modexp is one L1 accepts.
  */
-export const MODEXP_WIDE_MAX: u64 = 1024;
+export const MAX_MODEXP_LENGTH: u64 = 1024;
 /**
  * Most exponent bytes one step takes: the first host modexp's exponent `0x01 ‖ 0^k` then has at
  * most 1,024 bytes, which L1's modexp accepts since Fusaka (EIP-7823 refuses longer lengths).
@@ -47,17 +49,6 @@ const PIECE: usize = PRE_OUT + 0x1800; // ≤ 1,023 bytes
 const POW: usize = PRE_OUT + 0x3000; // ≤ 4,097 bytes
 const MULMOD_TMP: usize = PRE_OUT + 0x5000; // mulModScratch(1,024) = 6,152 bytes
 
-/** Saturating a + b. */
-function addSat(a: u64, b: u64): u64 {
-  const s = a + b;
-  return s < a ? u64.MAX_VALUE : s;
-}
-
-function mulSat(a: u64, b: u64): u64 {
-  if (a !== 0 && b > u64.MAX_VALUE / a) return u64.MAX_VALUE;
-  return a * b;
-}
-
 /**
  * Length `k` of the modexp input at `inOff` (`inLen` bytes): 0 Blen, 1 Elen, 2 Mlen, the 32-byte
  * big-endian word at `32k` (zero past the input's end), saturated to u64.
@@ -69,16 +60,29 @@ export function modexpLen(src: u64, inOff: u64, inLen: u64, k: u64): u64 {
 }
 
 /**
+ * Whether EIP-7823's bound refuses the modexp input at `inOff` (`inLen` bytes): `Blen`, `Elen` or
+ * `Mlen` over `MAX_MODEXP_LENGTH`.
+ */
+export function modexpOverBound(src: u64, inOff: u64, inLen: u64): bool {
+  return (
+    modexpLen(src, inOff, inLen, 0) > MAX_MODEXP_LENGTH ||
+    modexpLen(src, inOff, inLen, 1) > MAX_MODEXP_LENGTH ||
+    modexpLen(src, inOff, inLen, 2) > MAX_MODEXP_LENGTH
+  );
+}
+
+/**
  * EIP-2565's gas for the modexp input at `inOff` (`inLen` bytes; bytes past its end read as zero),
- * saturated to u64.
+ * within the bound (`modexpOverBound` false): at most `128² · (8 · 992 + 255) / 3`, no overflow.
  */
 export function modexpGas(src: u64, inOff: u64, inLen: u64): u64 {
   const b = modexpLen(src, inOff, inLen, 0);
   const e = modexpLen(src, inOff, inLen, 1);
   const m = modexpLen(src, inOff, inLen, 2);
+  if (b > MAX_MODEXP_LENGTH || e > MAX_MODEXP_LENGTH || m > MAX_MODEXP_LENGTH) fail(ERR_BAD_STATE, G_STAGE);
   // The exponent's first min(Elen, 32) bytes.
   let bits: u32 = 0;
-  if (b < (<u64>1) << 32 && e > 0) {
+  if (e > 0) {
     readRun(src, 20, inOff + inLen, inOff + 96 + b, 32, WORD);
     if (e < 32) {
       memory.copy(WORD + 32 - <usize>e, WORD, <usize>e);
@@ -94,10 +98,10 @@ export function modexpGas(src: u64, inOff: u64, inLen: u64): u64 {
     }
   }
   let iters: u64 = bits > 0 ? <u64>(bits - 1) : 0;
-  if (e > 32) iters = addSat(mulSat(8, e - 32), iters);
+  if (e > 32) iters += 8 * (e - 32);
   const x = max<u64>(b, m);
-  const w = x / 8 + (x % 8 !== 0 ? 1 : 0);
-  const gas = mulSat(mulSat(w, w), max<u64>(iters, 1)) / 3;
+  const w = (x + 7) / 8;
+  const gas = (w * w * max<u64>(iters, 1)) / 3;
   return max<u64>(gas, 200);
 }
 
@@ -113,16 +117,14 @@ export function modexpPieceLen(bLen: u64, mLen: u64): u64 {
 }
 
 /**
- * The modexp at `inOff` runs in pieces (stage 17): `1 ≤ Mlen`, `max(Blen, Mlen) ≤ MODEXP_WIDE_MAX`
- * and an exponent longer than one piece. Then every host modexp of the call costs at most
- * 174,762 gas (EIP-2565), and a used part over the one-step limit always qualifies.
+ * The modexp at `inOff` (within the bound) runs in pieces (stage 17): `1 ≤ Mlen` and an exponent
+ * longer than one piece. Every host modexp of the call then costs at most 174,762 gas (EIP-2565),
+ * as does a one-step modexp with `1 ≤ Mlen` (`Elen ≤ k`).
  */
 export function modexpInPieces(src: u64, inOff: u64, inLen: u64): bool {
-  const b = modexpLen(src, inOff, inLen, 0);
-  const e = modexpLen(src, inOff, inLen, 1);
   const mLen = modexpLen(src, inOff, inLen, 2);
-  if (mLen === 0 || b > MODEXP_WIDE_MAX || mLen > MODEXP_WIDE_MAX) return false;
-  return e > modexpPieceLen(b, mLen);
+  if (mLen === 0) return false;
+  return modexpLen(src, inOff, inLen, 1) > modexpPieceLen(modexpLen(src, inOff, inLen, 0), mLen);
 }
 
 /** The `n` bytes at `p` are all zero. */
@@ -142,7 +144,7 @@ function atMostOne(p: usize, mLen: u64): bool {
 }
 
 /**
- * Starts the pieces of the modexp at `inOff` (`inLen` bytes, `1 ≤ Mlen ≤ MODEXP_WIDE_MAX`): the
+ * Starts the pieces of the modexp at `inOff` (`inLen` bytes, `1 ≤ Mlen ≤ MAX_MODEXP_LENGTH`): the
  * return data becomes `Mlen` zero bytes. Returns true when the modulus is 0 or 1, whose output
  * (all zero, at `MODEXP_ACC`) needs no piece.
  */
@@ -181,7 +183,9 @@ export function modexpNext(src: u64, inOff: u64, inLen: u64, done: u64): u64 {
   const b = modexpLen(src, inOff, inLen, 0);
   const e = modexpLen(src, inOff, inLen, 1);
   const mLen = modexpLen(src, inOff, inLen, 2);
-  if (mLen === 0 || b > MODEXP_WIDE_MAX || mLen > MODEXP_WIDE_MAX || done > e) fail(ERR_BAD_STATE, G_STAGE);
+  // Stage 13 refused longer lengths and made no pieces of Mlen = 0.
+  if (mLen === 0 || b > MAX_MODEXP_LENGTH || mLen > MAX_MODEXP_LENGTH || done > e)
+    fail(ERR_BAD_STATE, G_STAGE);
   const k = min<u64>(modexpPieceLen(b, mLen), e - done);
   const end = inOff + inLen;
   readRun(src, 20, end, inOff + 96, b, BASE);

@@ -21,7 +21,7 @@ import {
   PRE_LIMIT,
   PRE_OUT,
 } from "./layout";
-import { modexpBegin, modexpGas, modexpInPieces, modexpLen, modexpNext } from "./modexp";
+import { modexpBegin, modexpGas, modexpInPieces, modexpLen, modexpNext, modexpOverBound } from "./modexp";
 import { MAX_PAIRING_INPUT } from "./pairing";
 import {
   F_GAS,
@@ -55,8 +55,8 @@ function gasLeft(id: u32, len: u64, gas: u64): i64 {
   if (r < 0) return -1;
   const used = <u64>r >> 32;
   const outLen = <u64>r & 0xffffffff;
-  // The output is dropped, but as for a call (§10) one over the limit is refused by name (only a
-  // modexp no transaction can pay for has one).
+  // The output is dropped, but as for a call (§10) one over the limit is refused by name
+  // (unreachable: the longest, a modexp's, is at most 1,024 bytes under EIP-7823's bound).
   if (outLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, outLen);
   return used > gas ? -1 : <i64>(gas - used);
 }
@@ -74,9 +74,13 @@ export function txPrecompileStep(id: u32): void {
   const len = rdU64(G_TX_DATA_LEN);
   if (len > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, len);
   const data = fCalldataData(0);
-  // Ore's pairing bound and blake2f's length come first; over 2^20 rounds blake2f goes in pieces
-  // at stage 17 (§10).
-  if ((id === 8 && len > MAX_PAIRING_INPUT) || (id === 9 && len !== BLAKE2F_INPUT)) {
+  // Ore's pairing bound, modexp's EIP-7823 bound (a declared length over 1,024 bytes) and
+  // blake2f's length come first; over 2^20 rounds blake2f goes in pieces at stage 17 (§10).
+  if (
+    (id === 8 && len > MAX_PAIRING_INPUT) ||
+    (id === 5 && modexpOverBound(data, 0, len)) ||
+    (id === 9 && len !== BLAKE2F_INPUT)
+  ) {
     end(-1);
     return;
   }
