@@ -22,6 +22,7 @@ import type {
 /** The innermost stage: attributes with their parent. */
 export class AttributesQueue {
   private batch: SingularBatch | null = null;
+  private isLastInSpan = true;
 
   constructor(
     private readonly config: RollupConfig,
@@ -40,7 +41,8 @@ export class AttributesQueue {
     if (this.batch === null) {
       const b = await this.prev.nextBatch(safeHead);
       if (typeof b === "symbol") return b;
-      this.batch = b;
+      this.batch = b.batch;
+      this.isLastInSpan = b.isLastInSpan;
     }
     const batch = this.batch;
     if (batch.parentHash !== safeHead.hash) {
@@ -62,7 +64,7 @@ export class AttributesQueue {
     attributes.noTxPool = true;
     attributes.transactions.push(...batch.transactions);
     this.batch = null;
-    return { attributes, parent: safeHead, isLastInSpan: true, derivedFrom: this.origin() };
+    return { attributes, parent: safeHead, isLastInSpan: this.isLastInSpan, derivedFrom: this.origin() };
   }
 
   /** Forgets the pending batch. */

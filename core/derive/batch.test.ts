@@ -12,11 +12,13 @@ import {
 import type { ChannelBank, ChannelData } from "./channelBank.ts";
 import { ChannelReader } from "./channelReader.ts";
 import { DecodeError } from "./errors.ts";
+import type { RollupConfig } from "./rollupConfig.ts";
 import { type DerivationEvent, EOF, NOT_ENOUGH_DATA } from "./stage.ts";
 import { fakeUserTx, randomBytes, seededRandom } from "./testing/fakes.ts";
 import { nodeCodec } from "./testing/nodeCodec.ts";
 
 const rand = seededRandom(3);
+const params = { genesisTime: 1_700_000_000, blockTime: 2, l2ChainId: 901 };
 const batch = (i: number, txs = 2): SingularBatch => ({
   parentHash: toHex(randomBytes(rand, 32)),
   epochNum: 100 + i,
@@ -44,13 +46,14 @@ describe("singular batch codec", () => {
   test("random batches round-trip", () => {
     for (let i = 0; i < 30; i++) {
       const b = batch(i, Math.floor(rand() * 5));
-      expect(decodeBatch(encodeSingularBatch(b))).toEqual({ type: 0, batch: b });
+      expect(decodeBatch(encodeSingularBatch(b), params)).toEqual({ type: 0, batch: b });
     }
   });
 
-  test("other versions are reported, not decoded", () => {
-    expect(decodeBatch(Uint8Array.of(1, 0xc0))).toEqual({ type: 1 });
-    expect(decodeBatch(Uint8Array.of(7))).toEqual({ type: 7 });
+  test("versions other than 0 and 1 are reported, not decoded; a malformed span batch throws", () => {
+    expect(decodeBatch(Uint8Array.of(7), params)).toEqual({ type: 7 });
+    expect(decodeBatch(Uint8Array.of(2, 0xc0), params)).toEqual({ type: 2 });
+    expect(() => decodeBatch(Uint8Array.of(1, 0xc0), params)).toThrow(DecodeError);
   });
 
   test("malformed singular batches throw DecodeError", () => {
@@ -100,7 +103,7 @@ describe("singular batch codec", () => {
         ),
       ],
     ];
-    for (const [name, data] of cases) expect(() => decodeBatch(data), name).toThrow(DecodeError);
+    for (const [name, data] of cases) expect(() => decodeBatch(data, params), name).toThrow(DecodeError);
   });
 
   test("batch stream: RLP byte strings back to back", () => {
@@ -125,12 +128,13 @@ async function readAll(channels: Uint8Array[]) {
   } as const;
   const prev = { origin: () => origin, nextData: async () => queue.shift() ?? EOF } as unknown as ChannelBank;
   const events: DerivationEvent[] = [];
-  const reader = new ChannelReader(prev, nodeCodec, (e) => events.push(e));
+  const config = { genesis: { l2Time: params.genesisTime }, blockTime: 2, l2ChainId: 901 } as RollupConfig;
+  const reader = new ChannelReader(config, prev, nodeCodec, (e) => events.push(e));
   const out: SingularBatch[] = [];
   for (;;) {
     const r = await reader.nextBatch();
     if (r === EOF) break;
-    if (r !== NOT_ENOUGH_DATA) out.push(r);
+    if (r !== NOT_ENOUGH_DATA && r.type === 0) out.push(r.batch);
   }
   return { out, events: events.map((e) => e.kind) };
 }
@@ -171,7 +175,7 @@ describe("channel reader", () => {
     const r = await readAll([
       zlibChannel([
         encodeSingularBatch(b1),
-        Uint8Array.of(1, 0xc0),
+        Uint8Array.of(2, 0xc0),
         encodeSingularBatch(b2),
         Uint8Array.of(0, 0x01),
         encodeSingularBatch(b3),

@@ -8,20 +8,20 @@
  * ```
  *
  * `transaction_list` is a list of EIP-2718 encoded transactions, each an RLP byte string.
- * Version 1 (span batches, OP's Delta) is not implemented by Ore: such a batch is skipped.
- * Any other version is unknown and skipped; a malformed batch ends the channel (the rest of
+ * Version 1 is a span batch (OP's Delta, `spanBatch.ts`). Any other version is unknown and skipped; a malformed batch ends the channel (the rest of
  * its bytes are ignored), as op-node's channel reader does.
  * Spec: https://specs.optimism.io/protocol/derivation.html#batch-format
  */
 import { fromHex, toHex } from "../bytes.ts";
 import { bytesToUint, rlpDecode, rlpEncode, rlpItem, uintToBytes } from "../rlp.ts";
 import { DecodeError } from "./errors.ts";
+import { decodeSpanBatch, type SpanBatch, type SpanBatchParams } from "./spanBatch.ts";
 import type { Hex } from "./types.ts";
 
 /** `batch_version` of a singular batch. */
 export const SINGULAR_BATCH_TYPE = 0;
 
-/** `batch_version` of a span batch (not accepted by Ore). */
+/** `batch_version` of a span batch. */
 export const SPAN_BATCH_TYPE = 1;
 
 /** Decompressed bytes a channel may hold (OP's `MAX_RLP_BYTES_PER_CHANNEL` before Fjord). */
@@ -41,9 +41,10 @@ export interface SingularBatch {
   transactions: Uint8Array[];
 }
 
-/** A batch as read from a channel: a singular batch, or the version byte of one Ore skips. */
+/** A batch as read from a channel: a singular or span batch, or the version byte of one Ore skips. */
 export type DecodedBatch =
   | { type: typeof SINGULAR_BATCH_TYPE; batch: SingularBatch }
+  | { type: typeof SPAN_BATCH_TYPE; batch: SpanBatch }
   | { type: number; batch?: undefined };
 
 /** `0x00 ++ rlp([...])`: the batch bytes of `b`. */
@@ -62,15 +63,17 @@ export function encodeSingularBatch(b: SingularBatch): Uint8Array {
 }
 
 /**
- * Decodes batch bytes. Returns `{type}` without a batch for a version other than 0; throws
- * `DecodeError` on empty input or a malformed singular batch (strict canonical RLP, exactly
+ * Decodes batch bytes. Returns `{type}` without a batch for a version other than 0 and 1;
+ * throws `DecodeError` on empty input, a malformed span batch (`decodeSpanBatch`, which reads
+ * `params`) or a malformed singular batch (strict canonical RLP, exactly
  * five fields, 32-byte hashes, integers of at most 8 bytes, a list of byte strings).
  * Integers above 2^53 - 1 are clamped to `Number.MAX_SAFE_INTEGER`, which every rule
  * treats the same as the real value (far future).
  */
-export function decodeBatch(data: Uint8Array): DecodedBatch {
+export function decodeBatch(data: Uint8Array, params: SpanBatchParams): DecodedBatch {
   if (data.length === 0) throw new DecodeError("batch: empty");
   const type = data[0]!;
+  if (type === SPAN_BATCH_TYPE) return { type, batch: decodeSpanBatch(data.subarray(1), params) };
   if (type !== SINGULAR_BATCH_TYPE) return { type };
   let v: ReturnType<typeof rlpDecode>;
   try {
@@ -105,7 +108,7 @@ export function decodeBatch(data: Uint8Array): DecodedBatch {
     return t;
   });
   return {
-    type,
+    type: SINGULAR_BATCH_TYPE,
     batch: {
       parentHash: hash(parent, "parent_hash"),
       epochNum: u64(epochNum, "epoch_number"),

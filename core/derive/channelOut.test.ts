@@ -46,7 +46,7 @@ describe("ChannelOut", () => {
         r !== null;
         pos = r.end, r = readBatchBytes(stream, pos)
       ) {
-        out.push(decodeBatch(r.data).batch);
+        out.push(decodeBatch(r.data, { genesisTime: 0, blockTime: 2, l2ChainId: 901 }).batch);
       }
       expect(out).toEqual(batches);
     });

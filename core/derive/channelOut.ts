@@ -1,18 +1,20 @@
 /**
- * The batcher's side of derivation (op-node `derive/channel_out.go`): L2 blocks in, frames out.
- * Each block becomes a singular batch (its non-deposit transactions, its parent, L1 origin and
- * timestamp); the batches are RLP-wrapped into one stream, compressed as a whole on `close()`
- * (zlib, or brotli behind the 0x01 version byte), and cut into frames of a chosen size.
+ * The batcher's side of derivation (op-node `derive/channel_out.go`, `span_channel_out.go`):
+ * L2 blocks in, frames out. Each block becomes a singular batch (its non-deposit transactions,
+ * its parent, L1 origin and timestamp); with `span`, the channel's blocks instead form one span
+ * batch (`spanBatch.ts`). The batches are RLP-wrapped into one stream, compressed as a whole on
+ * `close()` (zlib, or brotli behind the 0x01 version byte), and cut into frames of a chosen size.
  * `batcherTx.ts` turns frames into BatchFeed calldata or blobs.
  */
 import { concatBytes, toHex } from "../bytes.ts";
 import { DEPOSIT_TX_TYPE } from "../engine/depositTx.ts";
-import { rlpEncode } from "../rlp.ts";
+import { headerLength, rlpEncode } from "../rlp.ts";
 import { encodeSingularBatch, MAX_RLP_BYTES_PER_CHANNEL, type SingularBatch } from "./batch.ts";
 import { CHANNEL_VERSION_BROTLI, type CompressionAlgo, type Compressor } from "./compression.ts";
 import { ChannelOutError } from "./errors.ts";
 import { FRAME_OVERHEAD, type Frame, MAX_FRAME_LEN } from "./frame.ts";
 import { l1InfoOf } from "./l2BlockRef.ts";
+import { SpanBatchBuilder, type SpanBatchParams } from "./spanBatch.ts";
 import type { L2BlockInput } from "./types.ts";
 
 /** How to build a channel. */
@@ -23,6 +25,8 @@ export interface ChannelOutOptions {
   id: Uint8Array;
   /** Cap on the uncompressed batch stream; default and maximum `MAX_RLP_BYTES_PER_CHANNEL`. */
   maxRlpBytes?: number;
+  /** Put the channel's blocks into one span batch (OP Delta), with the rollup's parameters. */
+  span?: SpanBatchParams;
 }
 
 /** The singular batch of an L2 block: its L1 origin from the L1 attributes deposit, deposits left out. */
@@ -44,6 +48,7 @@ export class ChannelOut {
   private readonly opts: ChannelOutOptions;
   private readonly maxRlp: number;
   private parts: Uint8Array[] = [];
+  private span: SpanBatchBuilder | null = null;
   private rlpLen = 0;
   private blocks = 0;
   private compressed: Uint8Array | null = null;
@@ -62,13 +67,22 @@ export class ChannelOut {
   /** Adds `block` as a batch; returns the batch. Throws `ChannelOutError` if closed or full. */
   addBlock(block: L2BlockInput): SingularBatch {
     const batch = batchFromBlock(block);
-    this.addBatch(batch);
+    this.addBatch(batch, l1InfoOf(block).sequenceNumber === 0n);
     return batch;
   }
 
-  /** Adds a batch. Throws `ChannelOutError` if the channel is closed or the stream would pass its cap. */
-  addBatch(batch: SingularBatch): void {
+  /**
+   * Adds a batch. Throws `ChannelOutError` if the channel is closed or the stream would pass its
+   * cap, or, for a span batch, if the block does not follow the last one or holds a transaction
+   * a span batch cannot carry. `firstOfEpoch` (the block starts its epoch) is read only for the
+   * first block of a span batch.
+   */
+  addBatch(batch: SingularBatch, firstOfEpoch = false): void {
     if (this.closed) throw new ChannelOutError("channel is closed");
+    if (this.opts.span) {
+      this.addToSpan(batch, firstOfEpoch);
+      return;
+    }
     const item = rlpEncode(encodeSingularBatch(batch));
     if (this.rlpLen + item.length > this.maxRlp) {
       throw new ChannelOutError(
@@ -77,6 +91,28 @@ export class ChannelOut {
     }
     this.parts.push(item);
     this.rlpLen += item.length;
+    this.blocks++;
+    this.compressed = null;
+  }
+
+  private addToSpan(batch: SingularBatch, firstOfEpoch: boolean): void {
+    this.span ??= new SpanBatchBuilder(this.opts.span!, firstOfEpoch);
+    let len: number;
+    try {
+      len = this.span.lengthWith(batch);
+    } catch (cause) {
+      throw new ChannelOutError(
+        `block at ${batch.timestamp} cannot join the span batch: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+    const rlpLen = headerLength(len) + len;
+    if (rlpLen > this.maxRlp)
+      throw new ChannelOutError(`channel full: ${rlpLen} RLP bytes > limit ${this.maxRlp}`);
+    this.span.add(batch);
+    this.rlpLen = rlpLen;
     this.blocks++;
     this.compressed = null;
   }
@@ -94,7 +130,7 @@ export class ChannelOut {
   /** The channel's bytes if closed now (version byte included); compresses, so call sparingly. */
   compressedBytes(): Uint8Array {
     if (this.compressed === null) {
-      const raw = concatBytes(...this.parts);
+      const raw = this.span ? rlpEncode(this.span.encode()) : concatBytes(...this.parts);
       const body = this.opts.compressor.compress(this.opts.algo, raw);
       this.compressed =
         this.opts.algo === "brotli" ? concatBytes(Uint8Array.of(CHANNEL_VERSION_BROTLI), body) : body;
@@ -107,6 +143,7 @@ export class ChannelOut {
     if (this.closed) return;
     this.compressedBytes();
     this.parts = [];
+    this.span = null;
     this.closed = true;
   }
 

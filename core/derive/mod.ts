@@ -30,6 +30,7 @@ export { BLOB_SIZE, decodeBlob, encodeBlob, MAX_BLOB_DATA_SIZE } from "./blob.ts
 export { BLOB_BASE_FEE_UPDATE_FRACTION, blobBaseFee } from "./blobBaseFee.ts";
 export { batchFromBlock, ChannelOut, type ChannelOutOptions } from "./channelOut.ts";
 export { type BatchValidity, checkBatch } from "./checkBatch.ts";
+export { checkSpanBatch } from "./checkSpanBatch.ts";
 export {
   CHANNEL_VERSION_BROTLI,
   type ChannelCodec,
@@ -71,6 +72,15 @@ export {
   rollupConfigToJson,
   validateRollupConfig,
 } from "./rollupConfig.ts";
+export {
+  decodeSpanBatch,
+  encodeSpanBatch,
+  MAX_SPAN_BATCH_ELEMENT_COUNT,
+  type SpanBatch,
+  type SpanBatchBlock,
+  SpanBatchBuilder,
+  type SpanBatchParams,
+} from "./spanBatch.ts";
 export type { DerivationEvent, EventSink } from "./stage.ts";
 export {
   applySystemConfigUpdates,

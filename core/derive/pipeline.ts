@@ -76,8 +76,8 @@ export class DerivationPipeline {
     this.retrieval = new L1Retrieval(config, this.traversal, l1, events);
     this.frames = new FrameQueue(this.retrieval, events);
     this.bank = new ChannelBank(config, this.frames, events);
-    this.reader = new ChannelReader(this.bank, options.decompressor, events);
-    this.batches = new BatchQueue(config, this.reader, events);
+    this.reader = new ChannelReader(config, this.bank, options.decompressor, events);
+    this.batches = new BatchQueue(config, this.reader, l2, events);
     this.attributes = new AttributesQueue(config, this.batches, l1, l2);
   }
 

@@ -189,6 +189,11 @@ export interface L1Source {
 export interface L2Source {
   /** The canonical L2 block at `n` (throws if none). */
   l2BlockRefByNumber(n: number): Promise<L2BlockRef>;
+  /**
+   * The canonical L2 block at `n` with all its transactions (throws if none): read when a span
+   * batch overlaps the safe chain, to compare its blocks with the safe ones.
+   */
+  l2BlockByNumber(n: number): Promise<L2BlockInput>;
   /** The L2 block with hash `h` (throws if unknown). */
   l2BlockRefByHash(h: Hex): Promise<L2BlockRef>;
   /** The system config in force after the L2 block with hash `h` (from its L1 attributes deposit and gas limit). */
@@ -202,6 +207,6 @@ export interface L2BlockInput {
   parentHash: Hex;
   timestamp: number;
   gasLimit: bigint;
-  /** EIP-2718 encoded transactions; only the first (the L1 attributes deposit) is read. */
+  /** EIP-2718 encoded transactions; the first is the L1 attributes deposit. */
   transactions: readonly Uint8Array[];
 }

@@ -47,6 +47,13 @@ export class EngineL2Source implements L2Source {
     return this.remember(b).ref;
   }
 
+  /** The canonical L2 block at `n` with every transaction; throws {@link L2NotFoundError} if none. */
+  async l2BlockByNumber(n: number): Promise<L2BlockInput> {
+    const b = await this.engine.blockByNumber(BigInt(n));
+    if (!b) throw new L2NotFoundError(`L2 block ${n} not found`);
+    return fullL2BlockInput(b);
+  }
+
   /** The L2 block with hash `h`; throws {@link L2NotFoundError} if unknown. */
   async l2BlockRefByHash(h: Hex): Promise<L2BlockRef> {
     return (await this.entry(h)).ref;

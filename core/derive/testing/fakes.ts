@@ -407,6 +407,10 @@ export class FakeL2 implements L2Source {
     return r;
   }
 
+  async l2BlockByNumber(n: number): Promise<L2BlockInput> {
+    return this.block((await this.l2BlockRefByNumber(n)).hash);
+  }
+
   async l2BlockRefByHash(h: Hex): Promise<L2BlockRef> {
     const b = this.byHash.get(h);
     if (!b) throw new Error(`fake L2: unknown block ${h}`);

@@ -44,6 +44,8 @@ export interface SimOptions {
   duplicate?: boolean;
   /** Sender of the batcher transactions built after L1 block `n` (default: the genesis batcher). */
   batcherFrom?: (n: number) => Hex;
+  /** Post each channel's blocks as one span batch (needs real transactions: `makeTx`). */
+  span?: boolean;
 }
 
 /** What a simulation produced. */
@@ -95,7 +97,14 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     // Batcher: channel the new blocks for the next L1 block.
     const newBlocks = l2.chain.filter((r) => r.number > posted);
     for (let i = 0; i < newBlocks.length; i += o.blocksPerChannel) {
-      const ch = new ChannelOut({ compressor: o.codec, algo: o.algo, id: randomBytes(o.rand, 16) });
+      const ch = new ChannelOut({
+        compressor: o.codec,
+        algo: o.algo,
+        id: randomBytes(o.rand, 16),
+        span: o.span
+          ? { genesisTime: config.genesis.l2Time, blockTime: config.blockTime, l2ChainId: config.l2ChainId }
+          : undefined,
+      });
       for (const r of newBlocks.slice(i, i + o.blocksPerChannel)) ch.addBlock(l2.block(r.hash));
       res.rlpBytes += ch.rlpBytes();
       ch.close();
