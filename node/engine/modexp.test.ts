@@ -10,27 +10,14 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
 import { getActivePrecompiles, type PrecompileFunc, paramsEVM } from "@ethereumjs/evm";
 import { Address } from "@ethereumjs/util";
-import { toHex } from "../../core/bytes.ts";
+import { concatBytes as cat, toHex } from "../../core/bytes.ts";
 import { MODEXP_ADDRESS, modexpLength, modexpOverBound } from "../../core/engine/modexp.ts";
 import { MAX_MODEXP_LENGTH } from "../../core/engine/provableLimits.ts";
 import { MemoryNodeStore } from "../../core/mpt/nodeStore.ts";
+import { word32 as word } from "../../core/proof/world.ts";
 import { type TestEngine, testEngine } from "./testing.ts";
 import { createOreVM, createStateManager, oreCommon } from "./vm.ts";
 
-const word = (v: bigint): Uint8Array => {
-  const c = new Uint8Array(32);
-  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) c[i] = Number(v & 0xffn);
-  return c;
-};
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 const bytes = (n: number, seed: number): Uint8Array =>
   new Uint8Array(n).map((_, i) => (i * 37 + seed * 11 + 1) & 0xff);
 /** A modexp input declaring `lens` (default: the operands' lengths). */

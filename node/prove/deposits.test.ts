@@ -13,62 +13,21 @@ import { createBlock } from "@ethereumjs/block";
 import { Address, createAccount } from "@ethereumjs/util";
 import { toHex } from "../../core/bytes.ts";
 import { type DepositTx, encodeDeposit } from "../../core/engine/depositTx.ts";
-import { keccak256 } from "../../core/hash/keccak.ts";
 import { MemoryNodeStore } from "../../core/mpt/nodeStore.ts";
 import { seededRandom } from "../../core/mpt/testing.ts";
 import { randomProgram } from "../../core/proof/randomProgram.ts";
 import { generateTxs } from "../../core/proof/txs.ts";
 import { runDeposit } from "../engine/depositRunner.ts";
 import { createOreVM, createStateManager, oreCommon } from "../engine/vm.ts";
+import { addr, CALLEE, CODES, deployer, depositTx, hex, REVERTS, STORE, word } from "./testing/blockWorld.ts";
 
 const SOAK = process.env.ORE_SOAK === "1";
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"));
-const addr = (b: number): Uint8Array => new Uint8Array(20).fill(b);
-const word = (v: bigint): Uint8Array => {
-  const c = new Uint8Array(32);
-  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) c[i] = Number(v & 0xffn);
-  return c;
-};
 
 const ALICE = addr(0xa1);
 const BOB = addr(0xb0);
-const STORE = addr(0x51); // sstore(1, calldataload(0)); LOG1; call CALLEE; return
-const CALLEE = addr(0x52); // sstore(0, sload(0) + 1); return 32 bytes
-const REVERTS = addr(0x53); // sstore(9, 9); revert
 
-/** Init code that stores 7 at slot 3 and deploys `runtime`. */
-function deployer(runtime: Uint8Array, prefix = ""): Uint8Array {
-  const n = runtime.length.toString(16).padStart(4, "0");
-  const pre = hex(prefix);
-  const off = (pre.length + 14).toString(16).padStart(2, "0");
-  return new Uint8Array([...pre, ...hex(`61${n} 60${off} 6000 39 61${n} 6000 f3`), ...runtime]);
-}
-
-const CODES: [Uint8Array, Uint8Array][] = [
-  [
-    STORE,
-    hex(
-      `600035 6001 55 6001 54 6000 52 60cc 6020 6000 a1 6020 6000 6000 6000 6000 73${Buffer.from(CALLEE).toString("hex")} 5a f1 00`,
-    ),
-  ],
-  [CALLEE, hex("6000 54 6001 01 80 6000 55 6000 52 6020 6000 f3")],
-  [REVERTS, hex("6009 6009 55 6000 6000 fd")],
-];
-
-let source = 0;
-function deposit(d: Partial<DepositTx>): DepositTx {
-  return {
-    sourceHash: keccak256(new Uint8Array([source++])),
-    from: ALICE,
-    to: undefined,
-    mint: 0n,
-    value: 0n,
-    gas: 200_000n,
-    isSystemTx: false,
-    data: new Uint8Array(0),
-    ...d,
-  };
-}
+/** ALICE's deposit by default. */
+const deposit = (d: Partial<DepositTx>): DepositTx => depositTx({ from: ALICE, ...d });
 
 async function compare(deposits: DepositTx[], extra: [Uint8Array, Uint8Array][] = []) {
   const store = new MemoryNodeStore();
@@ -168,7 +127,7 @@ describe("deposits in the step machine vs Ore's engine", () => {
           const to = r < 0.7 ? targets[Math.floor(rand() * 3)] : r < 0.85 ? STORE : undefined;
           const data =
             to === undefined
-              ? deployer(randomProgram(rand, { world: targets }).code.subarray(0, 100))
+              ? deployer(randomProgram(rand, { world: targets }).code.subarray(0, 100), "")
               : new Uint8Array(Math.floor(rand() * 64)).map(() => Math.floor(rand() * 256));
           deps.push(
             deposit({
@@ -191,10 +150,10 @@ describe("deposits in the step machine vs Ore's engine", () => {
     await compare([
       deposit({ to: STORE, gas: 20_000n, mint: 9n }), // below intrinsic
       deposit({ to: BOB, value: 10n ** 30n, mint: 1n }), // more than the balance
-      deposit({ data: deployer(hex("6000 54 6000 52 6020 6000 f3"), "6007 6003 55"), value: 4n }),
+      deposit({ data: deployer(hex("6000 54 6000 52 6020 6000 f3")), value: 4n }),
       deposit({ data: deployer(new Uint8Array(0), `73${Buffer.from(BOB).toString("hex")} ff`), value: 6n }),
       deposit({ data: hex("fe"), gas: 100_000n }),
-      deposit({ data: deployer(hex("00")), gas: 53_100n }), // out of gas in the constructor
+      deposit({ data: deployer(hex("00"), ""), gas: 53_100n }), // out of gas in the constructor
     ]);
   }, 60_000);
 });

@@ -12,220 +12,39 @@
  * step verifies from its witness alone.
  */
 import { describe, expect, test } from "bun:test";
-import { createTx } from "@ethereumjs/tx";
-import { Address, createAccount, privateToAddress } from "@ethereumjs/util";
+import { Address, createAccount } from "@ethereumjs/util";
 import { bn254 } from "@noble/curves/bn254.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { toHex } from "../../core/bytes.ts";
-import { nextBaseFee } from "../../core/engine/baseFee.ts";
-import { type DepositTx, encodeDeposit } from "../../core/engine/depositTx.ts";
-import {
-  type BlockHeader,
-  EMPTY_OMMERS_HASH,
-  EMPTY_TRIE_ROOT,
-  headerHash,
-} from "../../core/engine/header.ts";
-import { BEACON_ROOTS, PREDEPLOYS } from "../../core/engine/predeploys.ts";
+import { concatBytes as cat } from "../../core/bytes.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
-import { MemoryNodeStore } from "../../core/mpt/nodeStore.ts";
 import type { KzgVerifier } from "../../core/proof/precompiles.ts";
-import { generateBlock, type TxsTrace } from "../../core/proof/txs.ts";
-import { type BlockEnv, executeBlock } from "../engine/blockExecutor.ts";
 import { loadKzg } from "../engine/kzg.ts";
 import { monomialCommitment, pointEvaluationInput, pointProof } from "../engine/kzgTesting.ts";
-import { createOreVM, createStateManager, oreCommon } from "../engine/vm.ts";
+import { compare, deposit, ENV, hex, KEYS, sign, word, world } from "./testing/blockWorld.ts";
+import { low as at } from "./testing/randomBlock.ts";
 
-const CHAIN_ID = 901n;
-const common = oreCommon(CHAIN_ID);
-const BASE_FEE = 1_000_000n;
-const KEY = keccak256(Uint8Array.of(1));
-const ALICE = privateToAddress(KEY);
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"));
-const word = (v: bigint): Uint8Array => {
-  const c = new Uint8Array(32);
-  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) c[i] = Number(v & 0xffn);
-  return c;
-};
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 const bytes = (n: number, seed: number): Uint8Array =>
   new Uint8Array(n).map((_, i) => (i * 31 + seed) & 0xff);
 const words = (n: number): bigint => BigInt(Math.ceil(n / 32));
 
-/** Precompile `id` as an address. */
-const at = (id: number): Uint8Array => {
-  const a = new Uint8Array(20);
-  a[19] = id;
-  return a;
-};
-
 /** 21,000 plus 4 per zero and 16 per non-zero data byte (a call's intrinsic gas). */
 const intrinsic = (data: Uint8Array): bigint => data.reduce((g, b) => g + (b === 0 ? 4n : 16n), 21_000n);
 
-interface UserTx {
-  type: 0 | 1 | 2;
-  nonce: bigint;
-  to: Uint8Array;
-  data?: Uint8Array;
-  value?: bigint;
-  gasLimit: bigint;
-  accessList?: Uint8Array[];
-}
-
-/** ALICE's transaction, signed by @ethereumjs/tx (the engine's own library). */
-function sign(t: UserTx): Uint8Array {
-  const fees =
-    t.type === 2 ? { maxFeePerGas: 3n * BASE_FEE, maxPriorityFeePerGas: 7n } : { gasPrice: 2n * BASE_FEE };
-  const al = t.type === 0 ? {} : { accessList: (t.accessList ?? []).map((a) => [a, []]) };
-  return createTx(
-    {
-      type: t.type,
-      nonce: t.nonce,
-      to: new Address(t.to),
-      value: t.value ?? 0n,
-      data: t.data ?? new Uint8Array(0),
-      gasLimit: t.gasLimit,
-      ...fees,
-      ...al,
-    } as never,
-    { common },
-  )
-    .sign(KEY)
-    .serialize();
-}
-
-let source = 0;
-function deposit(d: Partial<DepositTx>): Uint8Array {
-  return encodeDeposit({
-    sourceHash: keccak256(new Uint8Array([source++, 0x0a])),
-    from: new Uint8Array(20).fill(0xdd),
-    to: undefined,
-    mint: 0n,
-    value: 0n,
-    gas: 200_000n,
-    isSystemTx: false,
-    data: new Uint8Array(0),
-    ...d,
-  });
-}
-
-/** A parent state: ALICE funded, L1Block's fee parameters, EIP-4788's contract; 0x03 holds a balance. */
-async function world() {
-  const store = new MemoryNodeStore();
-  const sm = createStateManager(store);
-  await sm.putAccount(new Address(ALICE), createAccount({ nonce: 3n, balance: 10n ** 18n }));
-  await sm.putAccount(new Address(at(3)), createAccount({ nonce: 0n, balance: 77n }));
-  const l1Block = new Address(PREDEPLOYS.L1Block);
-  await sm.putAccount(l1Block, createAccount({ nonce: 1n, balance: 0n }));
-  await sm.putCode(l1Block, hex("00"));
-  await sm.putStorage(l1Block, word(1n), hex("06fc23ac00")); // 30 gwei
-  // slot 3: blobBaseFeeScalar at bits 64..95, baseFeeScalar at bits 96..127.
-  const packed = word((810_949n << 64n) | (1368n << 96n));
-  await sm.putStorage(l1Block, word(3n), packed.subarray(packed.findIndex((x) => x !== 0)));
-  await sm.putStorage(l1Block, word(7n), hex("02"));
-  const beacon = new Address(BEACON_ROOTS.address);
-  await sm.putAccount(beacon, createAccount({ nonce: 1n, balance: 0n }));
-  await sm.putCode(beacon, BEACON_ROOTS.code);
-  const header: BlockHeader = {
-    parentHash: new Uint8Array(32),
-    ommersHash: EMPTY_OMMERS_HASH,
-    coinbase: new Uint8Array(20).fill(0xc0),
-    stateRoot: await sm.getStateRoot(),
-    transactionsRoot: EMPTY_TRIE_ROOT,
-    receiptsRoot: EMPTY_TRIE_ROOT,
-    logsBloom: new Uint8Array(256),
-    difficulty: 0n,
-    number: 6n,
-    gasLimit: 30_000_000n,
-    gasUsed: 5_000_000n, // the target: the next base fee stays
-    timestamp: 1_700_000_000n,
-    extraData: new Uint8Array(0),
-    mixHash: new Uint8Array(32),
-    nonce: new Uint8Array(8),
-    baseFeePerGas: BASE_FEE,
-    withdrawalsRoot: EMPTY_TRIE_ROOT,
-    blobGasUsed: 0n,
-    excessBlobGas: 0n,
-    parentBeaconBlockRoot: new Uint8Array(32),
-  };
-  return { store, sm, parent: { header, hash: headerHash(header) } };
-}
-
-const ENV: BlockEnv = {
-  timestamp: 1_700_000_002n,
-  prevRandao: keccak256(hex("01")),
-  feeRecipient: new Uint8Array(20).fill(0xc0),
-  gasLimit: 30_000_000n,
-  parentBeaconBlockRoot: keccak256(hex("02")),
-  extraData: new Uint8Array(0),
-};
-
 /**
- * Runs `txs` (all valid: the engine must not refuse the block) on the machine, every step
- * verified, and on the engine; they must agree. Returns each transaction's status (1 success, 0
- * failure) and gas used.
+ * Runs `txs` (all valid: the engine must not refuse the block) on blockWorld's world, where 0x03
+ * also holds a balance, on the machine (every step verified, `kzg` as its host's) and on the
+ * engine; they must agree. Returns each transaction's status (1 success, 0 failure) and gas used.
  */
-async function compare(
-  txs: Uint8Array[],
-  kzg?: KzgVerifier,
-): Promise<{ status: number[]; gasUsed: bigint[] }> {
-  const w = await world();
-  const h = w.parent.header;
-  const trace: TxsTrace = generateBlock(
-    {
-      parentHash: w.parent.hash,
-      number: h.number + 1n,
-      timestamp: ENV.timestamp,
-      prevRandao: ENV.prevRandao,
-      feeRecipient: ENV.feeRecipient,
-      gasLimit: ENV.gasLimit,
-      baseFee: nextBaseFee(h),
-      parentBeaconRoot: ENV.parentBeaconBlockRoot,
-      parentStateRoot: h.stateRoot,
-      txs,
-      chainId: CHAIN_ID,
-      blobBaseFee: 1n,
-      preimages: (x) => w.store.get(x),
-    },
-    { verify: true, kzg },
+async function run(txs: Uint8Array[], kzg?: KzgVerifier): Promise<{ status: number[]; gasUsed: bigint[] }> {
+  const w = await world([], undefined, (sm) =>
+    sm.putAccount(new Address(at(3)), createAccount({ nonce: 0n, balance: 77n })),
   );
-  const vm = await createOreVM(common, w.sm, () => undefined);
-  const block = await executeBlock({ vm, stateManager: w.sm, common }, w.parent, ENV, txs);
+  const trace = await compare(w, txs, ENV, { verify: true, kzg });
   expect(trace.restartedAt).toBeUndefined();
-  const machine = trace.outcomes.map((o, i) => ({
-    i,
-    status: o.status === 1 ? 1 : 0,
-    gasUsed: o.gasUsed,
-    l1Fee: o.l1Fee,
-  }));
-  const engine = block.results.map((r, i) => ({
-    i,
-    status: Number(r.status),
-    gasUsed: BigInt(r.gasUsed),
-    l1Fee: BigInt(r.l1Fee ?? "0x0"),
-  }));
-  expect(machine).toEqual(engine);
-  expect({
-    root: toHex(trace.worldRoot),
-    gasUsed: trace.blockGasUsed,
-    receiptsRoot: toHex(trace.receiptsRoot),
-    logsBloom: toHex(trace.logsBloom),
-    blockHash: toHex(trace.blockHash),
-  }).toEqual({
-    root: toHex(block.header.stateRoot),
-    gasUsed: block.header.gasUsed,
-    receiptsRoot: toHex(block.header.receiptsRoot),
-    logsBloom: toHex(block.header.logsBloom),
-    blockHash: toHex(block.hash),
-  });
-  return { status: machine.map((m) => m.status), gasUsed: machine.map((m) => m.gasUsed) };
+  return {
+    status: trace.outcomes.map((o) => (o.status === 1 ? 1 : 0)),
+    gasUsed: trace.outcomes.map((o) => o.gasUsed),
+  };
 }
 
 /** A precompile's inputs: one it accepts and its cost, one it refuses (or answers with nothing). */
@@ -243,7 +62,7 @@ interface Case {
 /** The cases for 0x01..0x09 (0x0a: `pointEvaluationCase`). */
 function cases(): Case[] {
   const hash = keccak256(hex("abcdef"));
-  const sig = secp256k1.sign(hash, KEY, { prehash: false, format: "recovered" });
+  const sig = secp256k1.sign(hash, KEYS[0], { prehash: false, format: "recovered" });
   const ecValid = cat(hash, word(27n + BigInt(sig[0])), sig.subarray(1, 33), sig.subarray(33, 65));
   const ecInvalid = ecValid.slice();
   ecInvalid[63] = 30; // v must be 27 or 28
@@ -310,7 +129,7 @@ async function direct(c: Case, kzg?: KzgVerifier): Promise<void> {
   const need = intrinsic(c.valid) + c.cost;
   const bad = c.invalidOk ? 1 : 0;
   const empty = c.emptyOk ? 1 : 0;
-  const r = await compare(
+  const r = await run(
     [
       deposit({ to, data: c.valid, mint: 10n ** 15n, value: 9n, gas: need }),
       deposit({ to, data: c.valid, mint: 10n, value: 4n, gas: need - 1n }),
@@ -318,7 +137,14 @@ async function direct(c: Case, kzg?: KzgVerifier): Promise<void> {
       deposit({ to, gas: 100_000n }),
       sign({ type: 2, nonce: 3n, to, data: c.valid, value: 5n, gasLimit: need + 20_000n }),
       sign({ type: 0, nonce: 4n, to, data: c.valid, gasLimit: need }),
-      sign({ type: 1, nonce: 5n, to, data: c.valid, gasLimit: need + 2400n, accessList: [to] }),
+      sign({
+        type: 1,
+        nonce: 5n,
+        to,
+        data: c.valid,
+        gasLimit: need + 2400n,
+        accessList: [{ address: to, storageKeys: [] }],
+      }),
       sign({ type: 2, nonce: 6n, to, data: c.valid, value: 7n, gasLimit: need - 1n }),
       sign({ type: 0, nonce: 7n, to, data: c.invalid, value: 3n, gasLimit: 150_000n }),
       sign({ type: 1, nonce: 8n, to, value: 1n, gasLimit: 100_000n }),
@@ -354,7 +180,7 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     // The used part is 99 bytes (3^5 mod 7); the rest is ignored.
     const modexp = cat(word(1n), word(1n), word(1n), hex("030507"), new Uint8Array(100_000 - 99).fill(0xaa));
     const ripemd = intrinsic(big) + 600n + 120n * words(200_000);
-    const r = await compare([
+    const r = await run([
       deposit({
         to: at(2),
         data: dep,
@@ -391,7 +217,7 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     const b = blake(rounds, 1);
     const need = intrinsic(b) + BigInt(rounds);
     const b0 = blake(rounds + 1, 0);
-    const r = await compare([
+    const r = await run([
       deposit({ to: at(8), data: p257, gas: 3_000_000n }),
       deposit({ to: at(9), data: b, mint: 10n, value: 2n, gas: need }),
       sign({ type: 2, nonce: 3n, to: at(8), data: p256, value: 3n, gasLimit: pairing256 }),
@@ -450,7 +276,7 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
     // Mlen = 0: no output, decided without a host call; EIP-2565 charges base and exponent.
     const empty = cat(word(64n), word(1000n), word(0n), bytes(64, 8), new Uint8Array(32).fill(0xff));
     const costEmpty = gasOf(64, 1000, 0, 256);
-    const r = await compare([
+    const r = await run([
       deposit({ to: at(5), data: a, mint: 10n ** 15n, value: 3n, gas: intrinsic(a) + costA }),
       deposit({ to: at(5), data: b, gas: intrinsic(b) + costB - 1n }),
       sign({ type: 2, nonce: 3n, to: at(5), data: a, value: 5n, gasLimit: intrinsic(a) + costA }),
@@ -493,7 +319,7 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
       lens(1025n, 1n, 0n), // no modulus: Cancun would succeed for 200 gas
       lens(1n, 1n, 1n << 255n, hex("0305")),
     ];
-    const r = await compare([
+    const r = await run([
       deposit({ to: at(5), data: ok, mint: 10n ** 15n, value: 3n, gas: need }),
       deposit({ to: at(5), data: over[0], value: 2n, gas: 1_000_000n }),
       sign({ type: 2, nonce: 3n, to: at(5), data: ok, value: 5n, gasLimit: need }),

@@ -10,11 +10,10 @@
  * one block over HTTP agrees too, and `bun run verify` accepts its file.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
-import solc from "solc";
 import {
   type Abi,
   decodeEventLog,
@@ -43,6 +42,7 @@ import {
 } from "../engine/testing.ts";
 import { BLS_MODULUS, blobToKzgCommitment, FIELD_ELEMENTS_PER_BLOB } from "../rollup/kzg.ts";
 import { engineBlock, type RpcBatch } from "./engineBlock.ts";
+import { compileSolidity } from "./testdata/compileSolidity.ts";
 
 const COEFFS = [3n, 0xfeed_f00dn, BLS_MODULUS - 11n, 1n];
 const OUTPUT = toHex(new Uint8Array([...word(BigInt(FIELD_ELEMENTS_PER_BLOB)), ...word(BLS_MODULUS)]));
@@ -55,28 +55,7 @@ let commitment: Uint8Array;
 const nonces = [0n, 0n];
 
 beforeAll(async () => {
-  const content = readFileSync(join(import.meta.dir, "testdata", "PointEvaluation.sol"), "utf8");
-  const out = JSON.parse(
-    solc.compile(
-      JSON.stringify({
-        language: "Solidity",
-        sources: { "PointEvaluation.sol": { content } },
-        settings: {
-          optimizer: { enabled: true, runs: 200 },
-          evmVersion: "cancun",
-          outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-        },
-      }),
-    ),
-  ) as {
-    errors?: { severity: string; formattedMessage: string }[];
-    contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
-  };
-  const errors = (out.errors ?? []).filter((x) => x.severity === "error");
-  if (errors.length > 0) throw new Error(errors.map((x) => x.formattedMessage).join("\n"));
-  const c = out.contracts["PointEvaluation.sol"]!.PointEval!;
-  abi = c.abi;
-  bytecode = `0x${c.evm.bytecode.object}`;
+  ({ abi, bytecode } = compileSolidity(join(import.meta.dir, "testdata", "PointEvaluation.sol")).PointEval!);
   commitment = blobToKzgCommitment(polynomialBlob(COEFFS));
   e = await testEngine(":memory:");
   useCommon(e.chain);

@@ -1,7 +1,8 @@
 /**
  * Compiles one Solidity file with solc-js (optimizer on, 200 runs, Cancun) into each contract's
  * ABI and creation bytecode, for the fault-proof agreement tests (`../contracts.test.ts`, over
- * `Agreement.sol` beside this file) and the proof benchmark's 30M-gas block (`bench/`). Compile
+ * `Agreement.sol` beside this file; `../pointEvaluation.test.ts`, over `PointEvaluation.sol`) and
+ * the proof benchmark's 30M-gas block (`bench/`). Compile
  * errors throw with solc's messages; warnings are ignored.
  */
 import { readFileSync } from "node:fs";

@@ -5,7 +5,8 @@
  * {@link compare}, which runs a block on both sides and asserts they agree on everything a block
  * commits to (state root, gas used, receipts root, logs bloom, transactions root, block hash,
  * output root, each transaction's status, gas used and L1 fee; a refused block restarts with its
- * deposits only on both). Shared by `userTxs.test.ts` and `fuzzBlocks.test.ts`.
+ * deposits only on both). Shared by `userTxs.test.ts`, `fuzzBlocks.test.ts`,
+ * `directPrecompile.test.ts` and `deposits.test.ts`.
  */
 import { expect } from "bun:test";
 import { createTx } from "@ethereumjs/tx";
@@ -30,6 +31,7 @@ import {
   type TraceOptions,
   type TxsTrace,
 } from "../../../core/proof/txs.ts";
+import { word32 } from "../../../core/proof/world.ts";
 import { type RlpInput, rlpEncode } from "../../../core/rlp.ts";
 import { type BlockEnv, type ExecutedBlock, executeBlock } from "../../engine/blockExecutor.ts";
 import { createOreVM, createStateManager, oreCommon } from "../../engine/vm.ts";
@@ -38,11 +40,8 @@ export const CHAIN_ID = 901n;
 export const common = oreCommon(CHAIN_ID);
 export const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"));
 export const addr = (b: number): Uint8Array => new Uint8Array(20).fill(b);
-export const word = (v: bigint): Uint8Array => {
-  const c = new Uint8Array(32);
-  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) c[i] = Number(v & 0xffn);
-  return c;
-};
+/** `v` as a 32-byte big-endian word. */
+export const word = word32;
 export const big = (b: Uint8Array): Uint8Array => {
   let i = 0;
   while (i < b.length && b[i] === 0) i++;
@@ -69,10 +68,15 @@ export const CODES: [Uint8Array, Uint8Array][] = [
   [REVERTS, hex("6009 6009 55 6000 6000 fd")],
 ];
 
-/** Init code that stores 7 at slot 3 and deploys `runtime`. */
-export function deployer(runtime: Uint8Array): Uint8Array {
+/**
+ * Init code that runs `prefix` (hex; by default it stores 7 at slot 3) and then deploys
+ * `runtime`.
+ */
+export function deployer(runtime: Uint8Array, prefix = "6007 6003 55"): Uint8Array {
   const n = runtime.length.toString(16).padStart(4, "0");
-  return new Uint8Array([...hex(`6007 6003 55 61${n} 6013 6000 39 61${n} 6000 f3`), ...runtime]);
+  const pre = hex(prefix);
+  const off = (pre.length + 14).toString(16).padStart(2, "0");
+  return new Uint8Array([...pre, ...hex(`61${n} 60${off} 6000 39 61${n} 6000 f3`), ...runtime]);
 }
 
 export interface UserTx {
@@ -110,26 +114,16 @@ export function sign(t: UserTx): Uint8Array {
   const c = t.chainId === undefined ? common : oreCommon(t.chainId);
   if (t.unprotected) {
     // Pre-EIP-155: v = 27/28 over the six-field payload.
-    const payload = rlpEncode([
+    const fields = [
       uint(t.nonce),
       uint(fees.gasPrice ?? 0n),
       uint(base.gasLimit),
       t.to ?? new Uint8Array(0),
       uint(base.value),
       base.data,
-    ]);
-    return signRaw(payload, t.key ?? KEYS[0], (rec, r, s) =>
-      rlpEncode([
-        uint(t.nonce),
-        uint(fees.gasPrice ?? 0n),
-        uint(base.gasLimit),
-        t.to ?? new Uint8Array(0),
-        uint(base.value),
-        base.data,
-        uint(27n + BigInt(rec)),
-        r,
-        s,
-      ]),
+    ];
+    return signRaw(rlpEncode(fields), t.key ?? KEYS[0], (rec, r, s) =>
+      rlpEncode([...fields, uint(27n + BigInt(rec)), r, s]),
     );
   }
   return createTx({ ...base, ...fees, ...al } as never, { common: c })
@@ -161,8 +155,12 @@ export function rawTyped1559(
 }
 
 export let source = 0;
-export function deposit(d: Partial<DepositTx>): Uint8Array {
-  return encodeDeposit({
+/**
+ * A deposit transaction, `d` over the defaults (from 0xdd…dd, a creation with no data, 200,000
+ * gas, no mint or value), with a source hash of its own.
+ */
+export function depositTx(d: Partial<DepositTx>): DepositTx {
+  return {
     sourceHash: keccak256(new Uint8Array([source++, 0x55])),
     from: addr(0xdd),
     to: undefined,
@@ -172,7 +170,12 @@ export function deposit(d: Partial<DepositTx>): Uint8Array {
     isSystemTx: false,
     data: new Uint8Array(0),
     ...d,
-  });
+  };
+}
+
+/** {@link depositTx}, encoded (type 0x7e). */
+export function deposit(d: Partial<DepositTx>): Uint8Array {
+  return encodeDeposit(depositTx(d));
 }
 
 export interface World {
@@ -368,9 +371,17 @@ export function disagreements(b: BothSides): string[] {
   return Object.keys(machine).filter((k) => show(machine[k]) !== show(engine[k]));
 }
 
-/** Runs `txs` on the machine (block mode) and on the engine; they must agree. */
-export async function compare(w: World, txs: Uint8Array[], env: BlockEnv = ENV): Promise<TxsTrace> {
-  const b = await runBoth(w, txs, env);
+/**
+ * Runs `txs` on the machine (block mode, with `opts`: every step re-verified by default; `kzg`
+ * for point evaluation) and on the engine; they must agree.
+ */
+export async function compare(
+  w: World,
+  txs: Uint8Array[],
+  env: BlockEnv = ENV,
+  opts: TraceOptions = { verify: true },
+): Promise<TxsTrace> {
+  const b = await runBoth(w, txs, env, opts);
   const { trace, block, refused } = b;
   expect({ refused: refused !== undefined, at: trace.restartedAt !== undefined }).toEqual({
     refused: refused !== undefined,

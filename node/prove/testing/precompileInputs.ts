@@ -6,22 +6,9 @@
  */
 import { bn254 } from "@noble/curves/bn254.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { concatBytes as cat } from "../../../core/bytes.ts";
+import { word32 as w32 } from "../../../core/proof/world.ts";
 import { randomBytes } from "../../../core/testing/random.ts";
-
-const w32 = (v: bigint): Uint8Array => {
-  const c = new Uint8Array(32);
-  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) c[i] = Number(v & 0xffn);
-  return c;
-};
-const cat = (...xs: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
-  let p = 0;
-  for (const x of xs) {
-    out.set(x, p);
-    p += x.length;
-  }
-  return out;
-};
 
 type G1 = InstanceType<typeof bn254.G1.Point>;
 const g1 = (p: G1): Uint8Array => {
