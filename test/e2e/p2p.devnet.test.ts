@@ -8,7 +8,7 @@
  * reorganized away when L1-derived data says otherwise. Last, a new unsafe-block signer set in
  * SystemConfig is picked up from its `ConfigUpdate`. Every wait is on a condition, bounded.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createWalletClient, type Hex, hexToBytes, http, parseEther, parseGwei } from "viem";
@@ -23,42 +23,27 @@ import { readJwtSecret } from "../../node/engine/jwt.ts";
 import { createLogger, type Logger } from "../../node/log.ts";
 import { P2PNode } from "../../node/p2p/index.ts";
 import { type RollupNode, startRollupNode } from "../../node/rollup/node.ts";
-import {
-  devnetClients,
-  rpc,
-  startTestDevnet,
-  syncStatus,
-  type TestDevnet,
-  waitFor,
-} from "../helpers/devnet.ts";
+import { devnetClients, rpc, syncStatus, useTestDevnet, waitFor } from "../helpers/devnet.ts";
 
-let t: TestDevnet;
-let failed = false;
 const extra: { stop(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  t = await startTestDevnet({ p2p: true });
-  await waitFor("the verifier connected to the sequencer over p2p", () =>
-    t.devnet.sequencer.node.p2p!.topicPeers().includes(t.devnet.verifier.node.p2p!.peerId),
-  );
-}, 60_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs(150);
-  for (const s of extra.reverse()) await s.stop().catch(() => {});
-  await t?.stop();
-}, 30_000);
-
-function track(fn: () => Promise<void>): Promise<void> {
-  return fn().catch((e) => {
-    failed = true;
-    throw e;
-  });
-}
+const net = useTestDevnet(
+  { p2p: true },
+  {
+    ready: async (t) => {
+      await waitFor("the verifier connected to the sequencer over p2p", () =>
+        t.devnet.sequencer.node.p2p!.topicPeers().includes(t.devnet.verifier.node.p2p!.peerId),
+      );
+    },
+    beforeStop: async () => {
+      for (const s of extra.reverse()) await s.stop().catch(() => {});
+    },
+    logLines: 150,
+  },
+);
 
 /** A logger for the late verifier, into the devnet's log buffer. */
 function lateLog(): Logger {
-  return createLogger({ level: "info", sink: (l) => t.logs.push(`[late] ${l}`) });
+  return createLogger({ level: "info", sink: (l) => net.test.logs.push(`[late] ${l}`) });
 }
 
 async function blockHash(url: string, n: number): Promise<Hex | undefined> {
@@ -68,7 +53,7 @@ async function blockHash(url: string, n: number): Promise<Hex | undefined> {
 
 /** Waits until `rollupRpcUrl`'s unsafe head is on the sequencer's chain, at least `min` and `ahead` past its safe head. */
 async function waitUnsafeOnSequencerChain(rollupRpcUrl: string, l2RpcUrl: string, min: number, ahead = 1) {
-  const d = t.devnet;
+  const d = net.devnet;
   return waitFor(
     `unsafe head ≥ ${min}, ${ahead} ahead of safe, on the sequencer's chain`,
     async () => {
@@ -85,9 +70,10 @@ async function waitUnsafeOnSequencerChain(rollupRpcUrl: string, l2RpcUrl: string
 }
 
 describe("p2p in the devnet", () => {
-  test("the verifier's unsafe head follows the sequencer's over gossip, ahead of its safe head; gossiped blocks are consolidated with L1", async () => {
-    await track(async () => {
-      const d = t.devnet;
+  test(
+    "the verifier's unsafe head follows the sequencer's over gossip, ahead of its safe head; gossiped blocks are consolidated with L1",
+    net.guard(async () => {
+      const d = net.devnet;
       const verifier = d.verifier.node;
       // Without batches the verifier's safe head cannot move: only gossip moves its unsafe head.
       await d.batcher!.stop();
@@ -114,12 +100,14 @@ describe("p2p in the devnet", () => {
       expect(await blockHash(d.info.verifier.l2RpcUrl, v.unsafe_l2.number)).toBe(v.unsafe_l2.hash);
       expect(verifier.driver.stats.consolidated).toBeGreaterThan(consolidated);
       expect(verifier.driver.stats.replaced).toBe(replaced);
-    });
-  }, 90_000);
+    }),
+    90_000,
+  );
 
-  test("a late-joining verifier, derivation held back, catches up through payload_by_number", async () => {
-    await track(async () => {
-      const d = t.devnet;
+  test(
+    "a late-joining verifier, derivation held back, catches up through payload_by_number",
+    net.guard(async () => {
+      const d = net.devnet;
       // A gap worth filling: the late node joins with only the genesis block.
       await waitFor(
         "the sequencer past block 15",
@@ -162,12 +150,14 @@ describe("p2p in the devnet", () => {
       // It could never let L1 correct it (derivation held back): leave the network.
       extra.splice(extra.indexOf(late), 1);
       await late.stop();
-    });
-  }, 90_000);
+    }),
+    90_000,
+  );
 
-  test("a batch on L1 that conflicts with gossiped blocks reorganizes the verifier onto the L1 chain", async () => {
-    await track(async () => {
-      const d = t.devnet;
+  test(
+    "a batch on L1 that conflicts with gossiped blocks reorganizes the verifier onto the L1 chain",
+    net.guard(async () => {
+      const d = net.devnet;
       const seq = d.sequencer.node;
       const verifier = d.verifier.node;
       const head = await seq.driver.stopSequencer();
@@ -253,13 +243,15 @@ describe("p2p in the devnet", () => {
         s.safe_l2.number + 1,
       );
       expect(rogue.stats.published).toBe(1);
-    });
-  }, 90_000);
+    }),
+    90_000,
+  );
 
   // Last: afterwards the verifier refuses the sequencer's blocks (and soon the sequencer).
-  test("a new unsafe-block signer set in SystemConfig is picked up: the old key's blocks are then rejected", async () => {
-    await track(async () => {
-      const d = t.devnet;
+  test(
+    "a new unsafe-block signer set in SystemConfig is picked up: the old key's blocks are then rejected",
+    net.guard(async () => {
+      const d = net.devnet;
       const verifier = d.verifier.node;
       const c = devnetClients(d);
       expect(verifier.p2p!.stats.rejected["wrong-signer"] ?? 0).toBe(0);
@@ -280,6 +272,7 @@ describe("p2p in the devnet", () => {
         () => (verifier.p2p!.stats.rejected["wrong-signer"] ?? 0) > 0,
         30_000,
       );
-    });
-  }, 60_000);
+    }),
+    60_000,
+  );
 });

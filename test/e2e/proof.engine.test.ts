@@ -8,7 +8,7 @@
  * the head (one holding an L1 deposit) must end at the engine's block (state root, gas, receipts
  * root, bloom, hash) and at the rollup node's output root.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,76 +16,43 @@ import { type Hex, parseEther } from "viem";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { toHex } from "../../core/bytes.ts";
 import { decodeProof } from "../../core/proof/proofFile.ts";
-import { generateBlockAsync } from "../../core/proof/txs.ts";
-import { engineBlock } from "../../node/prove/engineBlock.ts";
-import { devnetClients, rpc, startTestDevnet, type TestDevnet } from "../helpers/devnet.ts";
+import { deployer, proveDevnetBlock } from "../helpers/blockProof.ts";
+import { devnetClients, useTestDevnet } from "../helpers/devnet.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
 const dir = mkdtempSync(join(tmpdir(), "ore-proof-engine-"));
 
-let t: TestDevnet;
-let failed = false;
+const net = useTestDevnet({}, { beforeStop: () => rmSync(dir, { recursive: true, force: true }) });
 
-beforeAll(async () => {
-  t = await startTestDevnet();
-}, 60_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs();
-  await t?.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 30_000);
-
-/** Init code that deploys `runtime` (hex, no 0x). */
-function deployer(runtime: string): Hex {
-  const n = runtime.length / 2;
-  const len = n.toString(16).padStart(4, "0");
-  // PUSH2 len, PUSH1 0x0e, PUSH1 0, CODECOPY, PUSH2 len, PUSH1 0, RETURN, then the runtime.
-  return `0x61${len}600e60003961${len}6000f3${runtime}`;
-}
-
-function prove(block: bigint, index: number, out: string) {
+/** Runs `node/prove/main.ts --engine <the devnet's engine> --block <block> ...args`. */
+function proveCli(block: bigint | string, ...args: string[]) {
   const p = Bun.spawnSync(
-    [
-      BUN,
-      "node/prove/main.ts",
-      "--engine",
-      t.devnet.info.l2.rpcUrl,
-      "--block",
-      block.toString(),
-      "--tx",
-      String(index),
-      "--out",
-      out,
-    ],
+    [BUN, "node/prove/main.ts", "--engine", net.devnet.info.l2.rpcUrl, "--block", block.toString(), ...args],
     { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
   );
   return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 
-function proveBlock(block: bigint | string, out: string, ...extra: string[]) {
-  const p = Bun.spawnSync(
-    [
-      BUN,
-      "node/prove/main.ts",
-      "--engine",
-      t.devnet.info.l2.rpcUrl,
-      "--block",
-      block.toString(),
-      ...extra,
-      "--out",
-      out,
-    ],
-    { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-  );
-  return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+/** Proves transaction `index` of `block` into `out`. */
+const prove = (block: bigint, index: number, out: string) =>
+  proveCli(block, "--tx", String(index), "--out", out);
+
+/** Proves `block` (a number or a range `a..b`) in block mode into `out`. */
+const proveBlock = (block: bigint | string, out: string) => proveCli(block, "--out", out);
+
+/** `scripts/verify.ts` on the proof file `out`: it must accept it, checking `steps` steps. */
+function expectVerifies(out: string, steps: number): void {
+  const v = Bun.spawnSync([BUN, "scripts/verify.ts", out], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  expect(v.exitCode).toBe(0);
+  expect(JSON.parse(v.stdout.toString())).toMatchObject({ valid: true, checked: steps });
 }
 
 describe("prove --engine against a live engine", () => {
-  test("block mode: a block of deposits (the L1 attributes deposit) ends at the engine's state root", async () => {
-    try {
-      const c = devnetClients(t.devnet);
+  test(
+    "block mode: a block of deposits (the L1 attributes deposit) ends at the engine's state root",
+    net.guard(async () => {
+      const c = devnetClients(net.devnet);
       // Blocks past the first few have run the L1 attributes deposit against a warm L1Block.
       let head = await c.l2Public.getBlockNumber();
       while (head < 3n) {
@@ -108,25 +75,18 @@ describe("prove --engine against a live engine", () => {
           stateRoot: block.stateRoot,
           receiptsRoot: block.receiptsRoot,
         });
-        const v = Bun.spawnSync([BUN, "scripts/verify.ts", out], {
-          cwd: ROOT,
-          stdout: "pipe",
-          stderr: "pipe",
-        });
-        expect(v.exitCode).toBe(0);
-        expect(JSON.parse(v.stdout.toString())).toMatchObject({ valid: true, checked: summary.steps });
+        expectVerifies(out, summary.steps);
         console.log(`block ${n}: ${summary.steps} steps, state root ${summary.stateRoot}, ${summary.ms} ms`);
       }
       expect(proven).toBeGreaterThan(0);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, 120_000);
+    }),
+    120_000,
+  );
 
-  test("a range of blocks gives one agreeing proof file per block; lazy mode gives the same roots", async () => {
-    try {
-      const c = devnetClients(t.devnet);
+  test(
+    "a range of blocks gives one agreeing proof file per block; lazy mode gives the same roots",
+    net.guard(async () => {
+      const c = devnetClients(net.devnet);
       while ((await c.l2Public.getBlockNumber()) < 3n) await Bun.sleep(500);
       const out = join(dir, "range");
       const p = proveBlock("1..3", out);
@@ -141,34 +101,21 @@ describe("prove --engine against a live engine", () => {
       // Block 2 lazily, at its first, a middle and its last root, and past the end.
       const steps: number = lines[1].steps;
       const want = [0, steps >> 1, steps, steps + 50];
-      const lazy = Bun.spawnSync(
-        [
-          BUN,
-          "node/prove/main.ts",
-          "--engine",
-          t.devnet.info.l2.rpcUrl,
-          "--block",
-          "2",
-          "--lazy",
-          want.join(","),
-        ],
-        { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-      );
-      expect(lazy.exitCode).toBe(0);
-      const roots = JSON.parse(lazy.stdout.toString()).roots as Record<string, string>;
+      const lazy = proveCli("2", "--lazy", want.join(","));
+      expect(lazy.code).toBe(0);
+      const roots = JSON.parse(lazy.stdout).roots as Record<string, string>;
       const file = decodeProof(readFileSync(join(out, "2.proof")));
       expect(want.map((i) => roots[i])).toEqual(want.map((i) => toHex(file.roots[Math.min(i, steps)])));
       // A backwards range is a usage error.
       expect(proveBlock("3..1", out).code).toBe(2);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, 120_000);
+    }),
+    120_000,
+  );
 
-  test("a contract call with storage writes, a log and a nested call agrees with the receipt", async () => {
-    try {
-      const c = devnetClients(t.devnet);
+  test(
+    "a contract call with storage writes, a log and a nested call agrees with the receipt",
+    net.guard(async () => {
+      const c = devnetClients(net.devnet);
       // Callee: sstore(7, calldataload(0) + sload(7)); return 32 bytes of it.
       const callee = "600035 6007 54 01 80 6007 55 6000 52 6020 6000 f3".replace(/\s/g, "");
       const h1 = await c.l2Wallet.sendTransaction({ data: deployer(callee) });
@@ -195,9 +142,7 @@ describe("prove --engine against a live engine", () => {
       expect(summary.engineAgrees).toBe(true);
       expect(summary.status).toBe(1);
       expect(summary.steps).toBeGreaterThan(50);
-      const v = Bun.spawnSync([BUN, "scripts/verify.ts", out], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-      expect(v.exitCode).toBe(0);
-      expect(JSON.parse(v.stdout.toString())).toMatchObject({ valid: true, checked: summary.steps });
+      expectVerifies(out, summary.steps);
       // The whole block (its L1 attributes deposit and this user transaction) in block mode.
       const blockOut = join(dir, "user.json");
       const whole = proveBlock(r.blockNumber, blockOut);
@@ -205,23 +150,16 @@ describe("prove --engine against a live engine", () => {
       expect(whole.code).toBe(0);
       const ws = JSON.parse(whole.stdout);
       expect(ws.engineAgrees).toBe(true);
-      const wv = Bun.spawnSync([BUN, "scripts/verify.ts", blockOut], {
-        cwd: ROOT,
-        stdout: "pipe",
-        stderr: "pipe",
-      });
-      expect(wv.exitCode).toBe(0);
-      expect(JSON.parse(wv.stdout.toString())).toMatchObject({ valid: true, checked: ws.steps });
+      expectVerifies(blockOut, ws.steps);
       console.log(`block ${r.blockNumber} with a user transaction: ${ws.steps} steps, ${ws.ms} ms`);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, 120_000);
+    }),
+    120_000,
+  );
 
-  test("every block from the first to the head, one with an L1 deposit, ends at the engine's block and the rollup node's output root", async () => {
-    try {
-      const c = devnetClients(t.devnet, 1);
+  test(
+    "every block from the first to the head, one with an L1 deposit, ends at the engine's block and the rollup node's output root",
+    net.guard(async () => {
+      const c = devnetClients(net.devnet, 1);
       const hash = await c.l1Wallet.depositTransaction({
         request: { gas: 100_000n, mint: parseEther("1"), to: "0x000000000000000000000000000000000000dEaD" },
         targetChain: c.l2,
@@ -232,35 +170,12 @@ describe("prove --engine against a live engine", () => {
       const head = await c.l2Public.getBlockNumber();
       let steps = 0;
       for (let n = 1n; n <= head; n++) {
-        const b = await engineBlock(t.devnet.info.l2.rpcUrl, n);
-        const trace = await generateBlockAsync(b.req, b.fetch, { verify: true });
-        const out = await rpc<{ outputRoot: Hex }>(t.devnet.info.rollupRpcUrl, "optimism_outputAtBlock", [
-          `0x${n.toString(16)}`,
-        ]);
-        expect({
-          n,
-          stateRoot: toHex(trace.worldRoot),
-          receiptsRoot: toHex(trace.receiptsRoot),
-          logsBloom: toHex(trace.logsBloom),
-          gasUsed: trace.blockGasUsed,
-          hash: toHex(trace.blockHash),
-          outputRoot: toHex(trace.outputRoot),
-        }).toEqual({
-          n,
-          stateRoot: b.block.stateRoot as Hex,
-          receiptsRoot: b.block.receiptsRoot as Hex,
-          logsBloom: b.block.logsBloom as Hex,
-          gasUsed: BigInt(b.block.gasUsed as string),
-          hash: b.block.hash as Hex,
-          outputRoot: out.outputRoot,
-        });
+        const { trace } = await proveDevnetBlock(net.devnet, n);
         steps += trace.roots.length - 1;
       }
       console.log(`blocks 1..${head} (the deposit in block ${r.blockNumber}): ${steps} steps, all agree`);
       expect(r.blockNumber).toBeLessThanOrEqual(head);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, 180_000);
+    }),
+    180_000,
+  );
 });

@@ -24,45 +24,25 @@
  *    the base fee, gas below intrinsic, gas over the block's limit): the engine and the step
  *    machine refuse each alike.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { createWalletClient, type Hex, http, keccak256, parseEther, parseGwei, toHex as viemHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
-import { fromHex, toHex } from "../../core/bytes.ts";
+import { fromHex } from "../../core/bytes.ts";
 import { appendBatchCalldata } from "../../core/derive/batchFeed.ts";
 import { batchFromBlock, ChannelOut } from "../../core/derive/channelOut.ts";
 import { encodeBatcherData, type Frame } from "../../core/derive/frame.ts";
-import { generateBlockAsync } from "../../core/proof/txs.ts";
 import { devAccount, ROLES } from "../../node/devnet/accounts.ts";
 import type { Devnet } from "../../node/devnet/devnet.ts";
-import { engineBlock } from "../../node/prove/engineBlock.ts";
 import { channelCodec } from "../../node/rollup/codec.ts";
 import type { RpcBlock } from "../../node/rollup/engineClient.ts";
 import { fullL2BlockInput } from "../../node/rollup/l2Source.ts";
 import { rawTransaction } from "../../node/rollup/l2Transactions.ts";
-import {
-  devnetClients,
-  rpc,
-  startTestDevnet,
-  syncStatus,
-  type TestDevnet,
-  waitBothSafe,
-  waitFor,
-} from "../helpers/devnet.ts";
+import { proveDevnetBlock } from "../helpers/blockProof.ts";
+import { devnetClients, rpc, syncStatus, useTestDevnet, waitBothSafe, waitFor } from "../helpers/devnet.ts";
 
-let t: TestDevnet;
-let failed = false;
-
-beforeAll(async () => {
-  t = await startTestDevnet();
-  await waitBothSafe(t.devnet, 3);
-}, 90_000);
-
-afterAll(async () => {
-  if (failed) t?.dumpLogs(150);
-  await t?.stop();
-}, 30_000);
+const net = useTestDevnet({}, { ready: (t) => waitBothSafe(t.devnet, 3), logLines: 150, setupMs: 90_000 });
 
 const getBlock = (url: string, n: number) =>
   rpc<RpcBlock>(url, "eth_getBlockByNumber", [`0x${n.toString(16)}`, true]);
@@ -135,45 +115,23 @@ async function postChannel(
  * end at the block and the verifier node's output root. Returns the first trace's restart index.
  */
 async function proveDepositsOnly(d: Devnet, n: number, attributesTxs: Hex[]) {
-  const b = await engineBlock(d.info.verifier.l2RpcUrl, BigInt(n));
-  const restarted = await generateBlockAsync({ ...b.req, txs: attributesTxs.map(fromHex) }, b.fetch, {
-    verify: true,
-  });
-  const plain = await generateBlockAsync(b.req, b.fetch, { verify: true });
-  const output = await rpc<{ outputRoot: Hex }>(d.info.verifier.rollupRpcUrl, "optimism_outputAtBlock", [
-    `0x${n.toString(16)}`,
-  ]);
-  const summary = (tr: typeof plain) => ({
-    hash: toHex(tr.blockHash),
-    stateRoot: toHex(tr.worldRoot),
-    receiptsRoot: toHex(tr.receiptsRoot),
-    logsBloom: toHex(tr.logsBloom),
-    gasUsed: tr.blockGasUsed,
-    outputRoot: toHex(tr.outputRoot),
-    txs: tr.outcomes.length,
-  });
-  const expected = {
-    hash: b.block.hash as Hex,
-    stateRoot: b.block.stateRoot as Hex,
-    receiptsRoot: b.block.receiptsRoot as Hex,
-    logsBloom: b.block.logsBloom as Hex,
-    gasUsed: BigInt(b.block.gasUsed as string),
-    outputRoot: output.outputRoot,
-    txs: b.req.txs.length,
-  };
-  expect(summary(restarted)).toEqual(expected);
-  expect(summary(plain)).toEqual(expected);
-  expect(plain.restartedAt).toBeUndefined();
+  const restarted = await proveDevnetBlock(d, n, { node: "verifier", txs: attributesTxs.map(fromHex) });
+  const plain = await proveDevnetBlock(d, n, { node: "verifier" });
+  expect(plain.trace.restartedAt).toBeUndefined();
   console.log(
-    `block ${n}: batch of ${attributesTxs.length} transactions restarted at ${restarted.restartedAt} ` +
-      `(${restarted.roots.length - 1} steps; ${plain.roots.length - 1} from the deposits alone), hash ${b.block.hash}`,
+    `block ${n}: batch of ${attributesTxs.length} transactions restarted at ${restarted.trace.restartedAt} ` +
+      `(${restarted.trace.roots.length - 1} steps; ${plain.trace.roots.length - 1} from the deposits alone), hash ${plain.block.hash}`,
   );
-  return { restartedAt: restarted.restartedAt, depositCount: b.req.txs.length };
+  return {
+    restartedAt: restarted.trace.restartedAt,
+    depositCount: (plain.block.transactions as unknown[]).length,
+  };
 }
 
-test("a derived batch with an invalid transaction becomes its deposits-only block, on both nodes and in the step machine", async () => {
-  try {
-    const d = t.devnet;
+test(
+  "a derived batch with an invalid transaction becomes its deposits-only block, on both nodes and in the step machine",
+  net.guard(async () => {
+    const d = net.devnet;
     const c = devnetClients(d);
     const safe = await stopBatcherAndSettle(d);
 
@@ -269,15 +227,14 @@ test("a derived batch with an invalid transaction becomes its deposits-only bloc
     await waitBothSafe(d, s.unsafe_l2.number + 2, 90_000);
     expect(d.verifier.node.driver.haltReason()).toBeUndefined();
     expect(d.sequencer.node.driver.haltReason()).toBeUndefined();
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
-}, 180_000);
+  }),
+  180_000,
+);
 
-test("a sequenced block replaced by its deposits-only version: the sequencer reorgs to it and sequences the dropped transaction again", async () => {
-  try {
-    const d = t.devnet;
+test(
+  "a sequenced block replaced by its deposits-only version: the sequencer reorgs to it and sequences the dropped transaction again",
+  net.guard(async () => {
+    const d = net.devnet;
     const c = devnetClients(d);
     const safe = await stopBatcherAndSettle(d);
 
@@ -335,15 +292,14 @@ test("a sequenced block replaced by its deposits-only version: the sequencer reo
     const v = await c.verifierL2.getTransactionReceipt({ hash: sent });
     expect(v.blockHash).toBe(again.blockHash);
     expect(d.verifier.node.driver.haltReason()).toBeUndefined();
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
-}, 180_000);
+  }),
+  180_000,
+);
 
-test("every kind of invalid batch transaction (undecodable, unknown or blob type, wrong chain, fees below the base fee, gas over the block) gives the deposits-only block, proved alike", async () => {
-  try {
-    const d = t.devnet;
+test(
+  "every kind of invalid batch transaction (undecodable, unknown or blob type, wrong chain, fees below the base fee, gas over the block) gives the deposits-only block, proved alike",
+  net.guard(async () => {
+    const d = net.devnet;
     const c = devnetClients(d);
     const safe = await stopBatcherAndSettle(d);
     const dave = privateKeyToAccount(devAccount(5).privateKey);
@@ -434,8 +390,6 @@ test("every kind of invalid batch transaction (undecodable, unknown or blob type
     const s = await syncStatus(d.info.rollupRpcUrl);
     await waitBothSafe(d, s.unsafe_l2.number + 2, 90_000);
     expect(d.verifier.node.driver.haltReason()).toBeUndefined();
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
-}, 180_000);
+  }),
+  180_000,
+);

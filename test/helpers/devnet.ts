@@ -95,6 +95,8 @@ export interface TestDevnetHooks {
   beforeStop?: () => Promise<void> | void;
   /** How many of the last log lines to print when a test failed (default: `dumpLogs`'s). */
   logLines?: number;
+  /** The setup's time limit, `ready` included (default 60 s). */
+  setupMs?: number;
 }
 
 /** The devnet a test file's tests share, from {@link useTestDevnet}. */
@@ -111,9 +113,10 @@ export interface SharedTestDevnet {
 }
 
 /**
- * Registers the calling test file's devnet: started in a fresh directory by `beforeAll` (60 s,
- * including `hooks.ready`) and stopped by `afterAll` (30 s, after `hooks.beforeStop`), printing
- * its logs first if the setup or a {@link SharedTestDevnet.guard guarded} test failed.
+ * Registers the calling test file's devnet: started in a fresh directory by `beforeAll` (60 s
+ * unless `hooks.setupMs`, including `hooks.ready`) and stopped by `afterAll` (30 s, after
+ * `hooks.beforeStop`), printing its logs first if the setup or a
+ * {@link SharedTestDevnet.guard guarded} test failed.
  */
 export function useTestDevnet(
   options: Parameters<typeof startTestDevnet>[0] = {},
@@ -136,7 +139,7 @@ export function useTestDevnet(
       t = await startTestDevnet(options);
       await hooks.ready?.(t);
     }),
-    60_000,
+    hooks.setupMs ?? 60_000,
   );
   afterAll(async () => {
     await hooks.beforeStop?.();
