@@ -10,6 +10,7 @@ import { ChannelOutError } from "./errors.ts";
 import { decodeFrames, encodeFrame, FRAME_OVERHEAD } from "./frame.ts";
 import { fakeUserTx, randomBytes, seededRandom } from "./testing/fakes.ts";
 import { nodeCodec } from "./testing/nodeCodec.ts";
+import { randomTx } from "./testing/signedTxs.ts";
 import type { Hex } from "./types.ts";
 
 const rand = seededRandom(21);
@@ -88,5 +89,58 @@ describe("ChannelOut", () => {
     expect(encodeFrame(f).length + 1).toBe(MAX_BLOB_DATA_SIZE);
     const calldata = batchCalldata([f]);
     expect(decodeFrames(decodeAbiBytesArg(calldata)!)).toEqual([f]);
+  });
+
+  test("span mode: one span batch of the channel's blocks, its size known exactly as blocks are added", () => {
+    const params = { genesisTime: 1000, blockTime: 2, l2ChainId: 901 };
+    const r = seededRandom(31);
+    const blocks = Array.from({ length: 40 }, (_, i) => ({
+      ...batch(i),
+      epochNum: 3 + Math.floor(i / 6),
+      transactions: Array.from({ length: i % 4 }, () => randomTx(r)),
+    }));
+    const ch = new ChannelOut({
+      compressor: nodeCodec,
+      algo: "zlib",
+      id: randomBytes(rand, 16),
+      span: params,
+    });
+    for (const [i, b] of blocks.entries()) {
+      ch.addBatch(b, i === 0);
+      // The size the channel reports is the stream's: the RLP string of the span batch.
+      const stream = nodeCodec.decompress("zlib", ch.compressedBytes(), 1e7);
+      expect(ch.rlpBytes()).toBe(stream.length);
+    }
+    ch.close();
+    const stream = nodeCodec.decompress("zlib", ch.compressedBytes(), 1e7);
+    const item = readBatchBytes(stream, 0)!;
+    expect(item.end).toBe(stream.length);
+    const d = decodeBatch(item.data, params);
+    expect(d.type).toBe(1);
+    const span = d.type === 1 ? d.batch! : null;
+    expect(span!.blocks.map((b) => [b.timestamp, b.epochNum, b.transactions.length])).toEqual(
+      blocks.map((b) => [b.timestamp, b.epochNum, b.transactions.length]),
+    );
+  });
+
+  test("span mode refuses a gap, an unsupported transaction and a block over the cap", () => {
+    const params = { genesisTime: 1000, blockTime: 2, l2ChainId: 901 };
+    const ch = new ChannelOut({
+      compressor: nodeCodec,
+      algo: "zlib",
+      id: randomBytes(rand, 16),
+      span: params,
+      maxRlpBytes: 400,
+    });
+    ch.addBatch({ ...batch(0), transactions: [] }, true);
+    expect(() => ch.addBatch({ ...batch(2), transactions: [] })).toThrow("cannot join the span batch");
+    expect(() => ch.addBatch({ ...batch(1), transactions: [Uint8Array.of(0x7e, 0xc0)] })).toThrow(
+      "cannot join the span batch",
+    );
+    const big = randomTx(seededRandom(32));
+    expect(() => ch.addBatch({ ...batch(1), transactions: [big, big, big, big] })).toThrow("channel full");
+    expect(ch.blockCount()).toBe(1);
+    ch.addBatch({ ...batch(1), transactions: [] });
+    expect(ch.blockCount()).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The batch submitter (op-batcher): reads the sequencer's unsafe L2 blocks, packs them into
- * channels (singular batches, compressed), cuts the channels into frames and posts each frame
- * to the BatchFeed, as calldata (`appendBatch`) or as a blob (`appendBlobBatch`).
+ * channels (singular batches, or one span batch per channel with `spanBatches`; compressed), cuts
+ * the channels into frames and posts each frame to the BatchFeed, as calldata (`appendBatch`) or
+ * as a blob (`appendBlobBatch`).
  *
  * Safety rules, the reason for most of the code:
  * - A block is loaded into a channel once, in order; the chain of parent hashes is checked on
@@ -30,6 +31,7 @@ import { ChannelOut } from "../../core/derive/channelOut.ts";
 import type { CompressionAlgo } from "../../core/derive/compression.ts";
 import { ChannelOutError } from "../../core/derive/errors.ts";
 import { FRAME_OVERHEAD, type Frame } from "../../core/derive/frame.ts";
+import type { SpanBatchParams } from "../../core/derive/spanBatch.ts";
 import type { Logger } from "../log.ts";
 import { channelCodec } from "../rollup/codec.ts";
 import type { RpcBlock } from "../rollup/engineClient.ts";
@@ -49,6 +51,12 @@ export interface BatcherOptions {
   da?: "calldata" | "blobs";
   /** Channel compression (default zlib). */
   algo?: CompressionAlgo;
+  /**
+   * Post each channel's blocks as one span batch (OP Delta, batch version 1) instead of one
+   * singular batch per block (default false). A block holding a transaction a span batch cannot
+   * carry stops the batcher with an error, as an oversize block does.
+   */
+  spanBatches?: boolean;
   /** Close a channel after this many L1 blocks (default 1). */
   maxChannelDuration?: number;
   /** Encoded frame size limit (default: a full blob, or 120 000 bytes of calldata). */
@@ -108,6 +116,7 @@ export class Batcher {
   private readonly l1: PublicClient;
   private tm: TxManager | undefined;
   private batchFeed: Hex | undefined;
+  private spanParams: SpanBatchParams | undefined;
   private phase: "draining" | "running" = "draining";
   private started = false;
   private drainTarget: number | undefined;
@@ -166,10 +175,21 @@ export class Batcher {
 
   private async setup(): Promise<TxManager> {
     if (this.tm) return this.tm;
-    const cfg = await this.rollup.call<{ batch_inbox_address: Hex; l1_chain_id: number }>(
-      "optimism_rollupConfig",
-    );
+    const cfg = await this.rollup.call<{
+      batch_inbox_address: Hex;
+      l1_chain_id: number;
+      l2_chain_id: number;
+      block_time: number;
+      genesis: { l2_time: number };
+    }>("optimism_rollupConfig");
     this.batchFeed = cfg.batch_inbox_address;
+    if (this.o.spanBatches) {
+      this.spanParams = {
+        genesisTime: cfg.genesis.l2_time,
+        blockTime: cfg.block_time,
+        l2ChainId: cfg.l2_chain_id,
+      };
+    }
     const chain: Chain = defineChain({
       id: cfg.l1_chain_id,
       name: `l1-${cfg.l1_chain_id}`,
@@ -314,6 +334,7 @@ export class Batcher {
             compressor: channelCodec,
             algo: this.o.algo ?? "zlib",
             id: new Uint8Array(randomBytes(16)),
+            span: this.spanParams,
           }),
           openedAtL1: l1Head,
           firstBlock: input.number,

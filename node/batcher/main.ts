@@ -55,6 +55,13 @@ export const BATCHER_FLAGS: readonly FlagSpec[] = [
     help: "zlib|brotli",
   },
   {
+    name: "batch-type",
+    env: "ORE_BATCHER_BATCH_TYPE",
+    kind: "number",
+    default: 0,
+    help: "0: a singular batch per block, 1: a span batch per channel (OP Delta)",
+  },
+  {
     name: "max-channel-duration",
     env: "ORE_BATCHER_MAX_CHANNEL_DURATION",
     kind: "number",
@@ -90,6 +97,11 @@ async function main(): Promise<void> {
     console.log(usage("bun node/batcher/main.ts", BATCHER_FLAGS));
     return;
   }
+  const batchType = Number(f["batch-type"]);
+  if (batchType !== 0 && batchType !== 1) {
+    console.error(`--batch-type: expected 0 or 1, found ${f["batch-type"]}`);
+    process.exit(2);
+  }
   const level = String(f["log.level"]);
   const log = createLogger({
     level: isLogLevel(level) ? level : "info",
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
     privateKey: String(f["private-key"]) as Hex,
     da: f["data-availability-type"] === "blobs" ? "blobs" : "calldata",
     algo: f["compression-algo"] === "brotli" ? "brotli" : "zlib",
+    spanBatches: batchType === 1,
     maxChannelDuration: Number(f["max-channel-duration"]),
     pollIntervalMs: Number(f["poll-interval"]),
     resubmitAfterMs: Number(f["resubmission-timeout"]),

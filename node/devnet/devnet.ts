@@ -73,6 +73,8 @@ export interface DevnetOptions {
   services?: { batcher?: boolean; proposer?: boolean };
   /** How the batcher posts (default calldata). */
   da?: "calldata" | "blobs";
+  /** The batcher posts one span batch per channel (default: singular batches). */
+  spanBatches?: boolean;
   /** Connect the sequencer and the verifier over p2p (default true); false: the verifier learns from L1 only. */
   p2p?: boolean;
   /** IP the nodes' libp2p listens on (default 127.0.0.1; 0.0.0.0 lets verifiers on other hosts join). */
@@ -328,6 +330,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         rollupRpcUrl: sequencer.node.rpcUrl,
         privateKey: devAccount(ROLES.batcher).privateKey,
         da: o.da ?? "calldata",
+        spanBatches: o.spanBatches,
         // Blob KZG commitments and proofs take about a second of CPU each in TypeScript:
         // gather a few L1 blocks of L2 blocks per blob.
         maxChannelDuration: o.da === "blobs" ? 4 : 1,
