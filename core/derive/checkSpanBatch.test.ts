@@ -127,6 +127,10 @@ describe("checkSpanBatch", () => {
     const c = span(1, 26);
     for (const x of c.blocks) x.timestamp -= 2 * 2;
     expect((await check(c)).reason).toMatch(/before genesis/);
+    // L1 origins that wrapped below block 0 (read as the far future) are dropped.
+    const d = span(24, 27);
+    d.blocks[0]!.epochNum = Number.MAX_SAFE_INTEGER;
+    expect((await check(d)).reason).toMatch(/advance its L1 origin by at most one/);
   });
 
   test("parent check, L1 origin check, inclusion window", async () => {

@@ -77,9 +77,9 @@ export interface SpanBatchInput {
 
 /**
  * Decodes a span batch's content (the bytes after the version byte). Throws `DecodeError` on a
- * malformed batch, naming the field. Integers past 2^53 - 1 (timestamps) are clamped to
- * `Number.MAX_SAFE_INTEGER`, the far future to every rule. An L1 origin run that would go below
- * block 0 throws too.
+ * malformed batch, naming the field. Integers past 2^53 - 1 (timestamps, L1 origin numbers) are
+ * clamped to `Number.MAX_SAFE_INTEGER`, the far future to every rule; an L1 origin below block 0
+ * wraps around 2^64 as in op-node, and so is clamped too.
  */
 export function decodeSpanBatch(data: Uint8Array, p: SpanBatchParams): SpanBatch {
   const r = new Reader(data);
@@ -136,9 +136,10 @@ export function decodeSpanBatch(data: Uint8Array, p: SpanBatchParams): SpanBatch
   const epochs: bigint[] = new Array(blockCount);
   for (let i = blockCount - 1; i >= 0; i--) {
     epochs[i] = epoch;
-    if (originBits[i] === 1 && i > 0) epoch--;
+    // uint64 arithmetic, as op-node's: an origin below 0 wraps to ~2^64 (clamped below), which
+    // checkSpanBatch drops (or holds as future) like op-node does.
+    if (originBits[i] === 1 && i > 0) epoch = BigInt.asUintN(64, epoch - 1n);
   }
-  if (epoch < 0n) throw new DecodeError(`span batch: L1 origins run below block 0 from ${l1OriginNum}`);
   let t = 0;
   let l = 0;
   for (let i = 0; i < blockCount; i++) {
