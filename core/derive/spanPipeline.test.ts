@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { ChannelOut } from "./channelOut.ts";
+import { encodeBatchStream } from "./batch.ts";
+import { batchFromBlock, ChannelOut } from "./channelOut.ts";
 import { DerivationPipeline } from "./pipeline.ts";
+import { encodeSpanBatch } from "./spanBatch.ts";
 import type { DerivationEvent } from "./stage.ts";
 import { FakeL1, FakeL2, type FakeTx, randomBytes, seededRandom, testConfig } from "./testing/fakes.ts";
 import { nodeCodec } from "./testing/nodeCodec.ts";
@@ -157,5 +159,45 @@ describe("span batches through the pipeline", () => {
     expect(events.map((e) => e.kind)).toContain("span-rest-dropped");
     // The span batch is used up: the window fills the slot with a deposit-only block.
     expect(again!.attributes.transactions.length).toBe(1);
+  });
+
+  test("fuzz: mutated span batches are dropped or end their channel, never throw or stall", async () => {
+    const rand = seededRandom(99);
+    const kinds = new Set<string>();
+    for (let round = 0; round < 6; round++) {
+      const events: DerivationEvent[] = [];
+      const { l1 } = await chainAndL1((l2) => {
+        const posts: Record<number, FakeTx[]> = {};
+        for (const [n, from, to] of [
+          [2, 1, 10],
+          [4, 11, 20],
+          [7, 21, 36],
+        ] as const) {
+          const bytes = encodeSpanBatch(
+            range(l2, from, to).map((b) => batchFromBlock(b)),
+            spanParams,
+            false,
+          );
+          for (let k = 0; k < 1 + Math.floor(rand() * 4); k++)
+            bytes[1 + Math.floor(rand() * (bytes.length - 1))]! ^= 1 << Math.floor(rand() * 8);
+          const stream = encodeBatchStream([bytes]);
+          const data = nodeCodec.compress("zlib", stream);
+          posts[n] = batcherTxs(
+            [{ id: randomBytes(rand, 16), frameNumber: 0, data, isLast: true }],
+            "calldata",
+          );
+        }
+        return posts;
+      });
+      const v = await deriveAll(config, l1, { decompressor: nodeCodec, onEvent: (e) => events.push(e) });
+      const chain = v.l2.chain;
+      expect(chain.length).toBeGreaterThan(30);
+      for (let i = 1; i < chain.length; i++) {
+        expect(chain[i]!.timestamp).toBe(chain[i - 1]!.timestamp + config.blockTime);
+        expect(chain[i]!.l1origin.number - chain[i - 1]!.l1origin.number).toBeLessThanOrEqual(1);
+      }
+      for (const e of events) kinds.add(e.kind);
+    }
+    expect(kinds.has("channel-rest-dropped") || kinds.has("batch-dropped")).toBe(true);
   });
 });
