@@ -8,8 +8,16 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { ProofFormatError } from "../core/proof/errors.ts";
-import { decodeProof } from "../core/proof/proofFile.ts";
-import { verifyProof } from "../core/proof/verifyProof.ts";
+import type { MachineOptions } from "../core/proof/machine.ts";
+import { type DecodedProof, decodeProof } from "../core/proof/proofFile.ts";
+import { type ProofVerdict, verifyProof } from "../core/proof/verifyProof.ts";
+
+/** Exits 2 for a malformed file; rethrows anything else. */
+function malformed(e: unknown): never {
+  if (!(e instanceof ProofFormatError)) throw e;
+  console.error(`malformed proof ${file}: ${e.message}`);
+  process.exit(2);
+}
 
 function usage(msg: string): never {
   console.error(`${msg}\nusage: verify <proof file> [--step N | --all]`);
@@ -39,27 +47,35 @@ try {
   console.error(`cannot read ${file}: ${(e as Error).message}`);
   process.exit(2);
 }
-let proof: ReturnType<typeof decodeProof>;
+let proof: DecodedProof;
 try {
   proof = decodeProof(bytes);
 } catch (e) {
-  if (!(e instanceof ProofFormatError)) throw e;
-  console.error(`malformed proof ${file}: ${e.message}`);
-  process.exit(2);
+  malformed(e);
 }
+// A version-3 file is read lazily: each step's witness is rebuilt when verified and dropped after,
+// so `--step N` rebuilds one and the whole chain runs in flat memory. A witness that cannot be
+// rebuilt is a malformed file (exit 2), found when its step is reached.
+const check = (opts?: MachineOptions): ProofVerdict => {
+  try {
+    return verifyProof(proof, step, opts);
+  } catch (e) {
+    malformed(e);
+  }
+};
 let started = performance.now();
-let v = verifyProof(proof, step);
+let v = check();
 if (!v.ok && v.reason.includes("unsupported precompile 0x0a")) {
   // Point evaluation needs a KZG verifier: the engine's (kzg-wasm), loaded only for proofs that
   // reach one (its setup takes seconds).
   const { loadKzg } = await import("../node/engine/kzg.ts");
   const kzg = await loadKzg();
   started = performance.now();
-  v = verifyProof(proof, step, { kzg });
+  v = check({ kzg });
 }
 const ms = Math.round(performance.now() - started);
 if (v.ok) {
-  console.log(JSON.stringify({ valid: true, checked: v.checked, steps: proof.witnesses.length, ms }));
+  console.log(JSON.stringify({ valid: true, checked: v.checked, steps: proof.steps, ms }));
   process.exit(0);
 }
 console.error(`invalid proof: step ${v.step}: ${v.reason}`);

@@ -131,6 +131,31 @@ export class ByteReader {
     return v;
   }
 
+  /**
+   * The hot-loop fast path of {@link varint}: a minimal varint of at most 7 bytes (below 2^49)
+   * and at most `max`, or -1 with nothing consumed for anything else, which the caller then reads
+   * with {@link varint} or {@link varbig} (to get the value or the error naming its field). Builds
+   * no field name: a reader of millions of varints makes no garbage.
+   */
+  tryVarint(max: number): number {
+    const b = this.bytes;
+    const start = this.pos;
+    const end = Math.min(this.end, start + 7);
+    let v = 0;
+    let scale = 1;
+    for (let p = start; p < end; p++) {
+      const x = b[p];
+      v += (x & 0x7f) * scale;
+      if (x < 0x80) {
+        if ((x === 0 && p > start) || v > max) return -1;
+        this.pos = p + 1;
+        return v;
+      }
+      scale *= 0x80;
+    }
+    return -1;
+  }
+
   /** A minimal unsigned LEB128 varint of at most `max` (≤ 2^53 − 1). */
   varint(field: string, max: number = Number.MAX_SAFE_INTEGER): number {
     const at = this.pos;

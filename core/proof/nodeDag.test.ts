@@ -38,12 +38,42 @@ describe("node DAG", () => {
     const leaves = range(1n << 10n, 1n << 11n);
     const w = decodeWitness(dag.witness(0, 9, leaves, [Uint8Array.of(1, 2)]));
     expect(terminalGindices(w.tree)).toEqual(leaves);
-    expect(toHex(witnessRoot(w.tree))).toBe(toHex(dag.hashes.subarray(9 * 32, 10 * 32)));
+    expect(toHex(witnessRoot(w.tree))).toBe(toHex(dag.hash(9)));
     expect(w.preimages).toEqual([Uint8Array.of(1, 2)]);
     // Only one leaf: the siblings along its path are terminals with the lower nodes' hashes.
     const one = decodeWitness(dag.witness(0, 9, [(1n << 10n) + 5n], []));
     expect(terminalGindices(one.tree).length).toBe(11);
     expect(toHex(witnessRoot(one.tree))).toBe(toHex(witnessRoot(w.tree)));
+  });
+
+  test("hashes are computed on demand, once each, and a chain of any depth does not overflow", () => {
+    const dag = chain(10);
+    expect(dag.hashed).toBe(0);
+    // Opening the root only: its two children (node 8) are terminals; nodes 0..8 get hashed.
+    const w = decodeWitness(dag.witness(0, 9, [2n, 3n], []));
+    expect(terminalGindices(w.tree)).toEqual([2n, 3n]);
+    expect(dag.hashed).toBe(9);
+    expect(toHex(dag.hash(9))).toBe(toHex(witnessRoot(w.tree)));
+    expect(dag.hashed).toBe(10);
+    dag.witness(1, 9, [2n], []);
+    expect(dag.hashed).toBe(10);
+    expect(() => dag.hash(10)).toThrow(RangeError);
+    // A forged file's 300,000-node chain (node i's left child is node i − 1): hashed iteratively.
+    const height = 300_000;
+    const chunks = new ByteWriter();
+    chunks.varint(1);
+    writeChunk(chunks, new Uint8Array(32).fill(7), 0);
+    const nodes = new ByteWriter();
+    nodes.varint(height);
+    nodes.varint(1);
+    nodes.varint(1);
+    for (let i = 1; i < height; i++) {
+      nodes.varint(0);
+      nodes.varint(1);
+    }
+    const deep = new NodeDag(new ByteReader(chunks.view(), "chunks"), new ByteReader(nodes.view(), "nodes"));
+    expect(deep.hash(height - 1).length).toBe(32);
+    expect(deep.hashed).toBe(height);
   });
 
   test("AccessData rebuilding more than 2 MiB is refused, and a chunk cannot be opened", () => {

@@ -9,7 +9,7 @@
  * children first, resolving every child hash that is some node's hash to that node, so a subtree
  * one step leaves closed and another opens is the same node. Reading: {@link NodeDag} parses the
  * two sections and {@link NodeDag.witness} rebuilds a step's witness bytes (§8.2) from its root
- * node and its accessed gindices.
+ * node and its accessed gindices, hashing only the nodes that witness needs (lazily, once each).
  */
 import { digest64Into } from "@chainsafe/as-sha256";
 import { type ByteReader, ByteWriter } from "./binaryCodec.ts";
@@ -177,25 +177,68 @@ interface Paths {
   depth: number[];
 }
 
+/**
+ * Sorts the gindices into pre-order. Below 2^53 (every gindex of state version 1 but the deepest
+ * memory and stack leaves) in float arithmetic, which is exact here: the path `g − 2^d` has at
+ * most 53 bits and is only scaled by powers of two; above, with bigints.
+ */
 function paths(gindices: readonly bigint[]): Paths {
-  const items = gindices.map((g) => {
-    const d = g.toString(2).length - 1;
-    const k = d === 0 ? 0n : (g - (1n << BigInt(d))) << BigInt(64 - d);
-    return { hi: Number(k >> 32n), lo: Number(k & 0xffffffffn), d };
-  });
-  items.sort((a, b) => a.hi - b.hi || a.lo - b.lo || a.d - b.d);
-  return { hi: items.map((i) => i.hi), lo: items.map((i) => i.lo), depth: items.map((i) => i.d) };
+  const n = gindices.length;
+  const his: number[] = new Array(n);
+  const los: number[] = new Array(n);
+  const ds: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = gindices[i];
+    if (g < 2n ** 53n) {
+      const x = Number(g);
+      const top = Math.floor(x / 2 ** 32);
+      const d = top > 0 ? 63 - Math.clz32(top) : 31 - Math.clz32(x >>> 0);
+      const v = (x - 2 ** d) * 2 ** (64 - d);
+      his[i] = Math.floor(v / 2 ** 32);
+      los[i] = v - his[i] * 2 ** 32;
+      ds[i] = d;
+    } else {
+      const d = g.toString(2).length - 1;
+      const k = (g - (1n << BigInt(d))) << BigInt(64 - d);
+      his[i] = Number(k >> 32n);
+      los[i] = Number(k & 0xffffffffn);
+      ds[i] = d;
+    }
+  }
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => his[a] - his[b] || los[a] - los[b] || ds[a] - ds[b]);
+  const hi: number[] = new Array(n);
+  const lo: number[] = new Array(n);
+  const depth: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    hi[i] = his[order[i]];
+    lo[i] = los[order[i]];
+    depth[i] = ds[order[i]];
+  }
+  return { hi, lo, depth };
 }
 
-/** The node DB read back: chunks, nodes (children as references) and every node's hash. */
+/**
+ * The node DB read back: chunks, nodes (children as references), and node hashes computed on
+ * demand. A witness needs the hash of each node it leaves closed, and that only: hashing is lazy
+ * (each node at most once, then kept), so rebuilding one step's witness hashes the nodes below its
+ * terminals, not the whole DAG (§8.3).
+ */
 export class NodeDag {
   /** Chunk `c` at `[32c, 32c + 32)`. */
   readonly chunks: Uint8Array;
   /** Node `i`'s children: `≥ 0` a node index, `< 0` chunk `-1 - ref`. */
   readonly left: Int32Array;
   readonly right: Int32Array;
-  /** Node `i`'s SHA-256 at `[32i, 32i + 32)`. */
-  readonly hashes: Uint8Array;
+  /** Node `i`'s SHA-256 at `[32i, 32i + 32)` once `known[i]` is 1. */
+  private readonly hashes: Uint8Array;
+  private readonly known: Uint8Array;
+  /** Nodes hashed so far. */
+  hashed = 0;
+  private stack = new Int32Array(64);
+  private readonly pair = new Uint8Array(64);
+  private readonly digest = new Uint8Array(32);
   private out = new Uint8Array(1 << 16);
 
   /** Parses the chunk and node sections (bounds-checked: {@link ProofFormatError}). */
@@ -209,7 +252,8 @@ export class NodeDag {
     this.right = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       for (let side = 0; side < 2; side++) {
-        const v = nodeSection.varint(`node ${i}`, 2 ** 32);
+        let v = nodeSection.tryVarint(2 ** 32);
+        if (v < 0) v = nodeSection.varint(`node ${i}`, 2 ** 32);
         const ref = v % 2 === 0 ? i - 1 - v / 2 : -1 - (v - 1) / 2;
         if (v % 2 === 0 && ref < 0) nodeSection.fail(`node ${i}: reference to node ${ref} (none before it)`);
         if (v % 2 === 1 && -1 - ref >= nc) nodeSection.fail(`node ${i}: chunk ${-1 - ref} of ${nc}`);
@@ -217,20 +261,61 @@ export class NodeDag {
       }
     }
     if (nodeSection.left !== 0) nodeSection.fail(`${nodeSection.left} bytes after the last node`);
+    // Zero-filled and written only as nodes are hashed: pages never touched cost no memory.
     this.hashes = new Uint8Array(32 * n);
-    const s = new Uint8Array(64);
-    const d = new Uint8Array(32);
-    for (let i = 0; i < n; i++) {
-      this.valueInto(this.left[i], s, 0);
-      this.valueInto(this.right[i], s, 32);
-      digest64Into(s, d);
-      copy32(d, 0, this.hashes, 32 * i);
+    this.known = new Uint8Array(n);
+  }
+
+  /** Node `i`'s SHA-256 (a copy), hashing it and the unhashed nodes below it first. */
+  hash(i: number): Uint8Array {
+    if (!Number.isInteger(i) || i < 0 || i >= this.left.length) {
+      throw new RangeError(`no node ${i}: the DAG has ${this.left.length}`);
+    }
+    this.ensure(i);
+    return this.hashes.slice(32 * i, 32 * i + 32);
+  }
+
+  /**
+   * Hashes node `i` if it is not yet, children first, with an explicit stack: children are
+   * earlier nodes, so the stack is a path of decreasing indices, as deep as a forged file's chain
+   * of nodes may be (no recursion to overflow).
+   */
+  private ensure(i: number): void {
+    const known = this.known;
+    if (known[i] === 1) return;
+    let stack = this.stack;
+    let sp = 0;
+    stack[sp++] = i;
+    while (sp > 0) {
+      const x = stack[sp - 1];
+      const l = this.left[x];
+      const r = this.right[x];
+      const next = l >= 0 && known[l] === 0 ? l : r >= 0 && known[r] === 0 ? r : -1;
+      if (next >= 0) {
+        if (sp === stack.length) {
+          const grown = new Int32Array(2 * sp);
+          grown.set(stack);
+          this.stack = stack = grown;
+        }
+        stack[sp++] = next;
+        continue;
+      }
+      sp--;
+      this.valueInto(l, this.pair, 0);
+      this.valueInto(r, this.pair, 32);
+      digest64Into(this.pair, this.digest);
+      copy32(this.digest, 0, this.hashes, 32 * x);
+      known[x] = 1;
+      this.hashed++;
     }
   }
 
+  /** A child's value (a node's hash, computed if needed, or a chunk) into `dst[at, at + 32)`. */
   private valueInto(ref: number, dst: Uint8Array, at: number): void {
-    if (ref >= 0) copy32(this.hashes, 32 * ref, dst, at);
-    else copy32(this.chunks, -32 - 32 * ref, dst, at);
+    if (ref >= 0) {
+      if (this.known[ref] === 0) this.ensure(ref);
+      copy32(this.hashes, 32 * ref, dst, at);
+    } else copy32(this.chunks, -32 - 32 * ref, dst, at);
   }
 
   private room(n: number): void {

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { toHex } from "../bytes.ts";
 import { ProofFormatError } from "./errors.ts";
-import { decodeProof, encodeProof } from "./proofFile.ts";
+import { decodeProof, encodeProof, toProof } from "./proofFile.ts";
 import { frameSample } from "./proofFileTesting.ts";
 import { verifyProof } from "./verifyProof.ts";
 
@@ -15,11 +15,12 @@ describe("proof files", () => {
   test("version 2 rebuilds every witness exactly and verifies; version 1 still reads", () => {
     for (const seed of [1, 2, 3]) {
       const p = frameSample(seed);
-      const back = decodeProof(encodeProof(p, 2));
+      const decoded = decodeProof(encodeProof(p, 2));
+      const back = toProof(decoded);
       expect(back.witnesses.map(toHex)).toEqual(p.witnesses.map(toHex));
       expect(back.access).toEqual(p.access);
-      expect(verifyProof(back)).toEqual({ ok: true, checked: p.witnesses.length });
-      expect(decodeProof(encodeProof(p, 1)).witnesses.map(toHex)).toEqual(p.witnesses.map(toHex));
+      expect(verifyProof(decoded)).toEqual({ ok: true, checked: p.witnesses.length });
+      expect(toProof(decodeProof(encodeProof(p, 1))).witnesses.map(toHex)).toEqual(p.witnesses.map(toHex));
     }
   }, 30_000);
 

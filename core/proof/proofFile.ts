@@ -11,9 +11,27 @@ import { ProofFormatError } from "./errors.ts";
 import { STATE_VERSION } from "./layout.ts";
 import { type ProofDb, packProofDb, witnessFromDb } from "./proofDb.ts";
 import { decodeProofV3, encodeProofV3, isBinaryProof } from "./proofFileV3.ts";
-import { hexBytes, type Proof, resultFromJson, resultToJson } from "./proofTypes.ts";
+import {
+  type DecodedProof,
+  fromProof,
+  hexBytes,
+  type Proof,
+  resultFromJson,
+  resultToJson,
+  toProof,
+} from "./proofTypes.ts";
 
-export type { BlockProof, BlockResult, FrameProof, Proof } from "./proofTypes.ts";
+export type {
+  BlockProof,
+  BlockResult,
+  DecodedBlockProof,
+  DecodedFrameProof,
+  DecodedProof,
+  FrameProof,
+  Proof,
+  ProofSteps,
+} from "./proofTypes.ts";
+export { fromProof, toProof } from "./proofTypes.ts";
 
 /** Format name of the JSON versions, and the version {@link encodeProof} writes by default. */
 export const PROOF_FORMAT = "ore-proof";
@@ -23,11 +41,16 @@ export const PROOF_VERSION = 3;
  * Serializes a proof: version 3 (the default: binary, §8.3; needs `access` and `kinds`, or no
  * witnesses at all for a roots-only file), or JSON text: version 2 (the witnesses as a node DB,
  * per-step AccessData and preimage dicts; needs `access` and `kinds`) or version 1 (every witness
- * whole).
+ * whole). A decoded proof is read into memory first ({@link toProof}): re-encoding holds every
+ * witness.
  */
-export function encodeProof(p: Proof, version?: 3): Uint8Array;
-export function encodeProof(p: Proof, version: 1 | 2): string;
-export function encodeProof(p: Proof, version: 1 | 2 | 3 = PROOF_VERSION): string | Uint8Array {
+export function encodeProof(p: Proof | DecodedProof, version?: 3): Uint8Array;
+export function encodeProof(p: Proof | DecodedProof, version: 1 | 2): string;
+export function encodeProof(
+  proof: Proof | DecodedProof,
+  version: 1 | 2 | 3 = PROOF_VERSION,
+): string | Uint8Array {
+  const p = "witnesses" in proof ? proof : toProof(proof);
   if (version === 3) return encodeProofV3(p);
   const steps = p.witnesses.length;
   const result = resultToJson(p);
@@ -70,10 +93,12 @@ function array(v: unknown, field: string): unknown[] {
 }
 
 /**
- * Parses a proof file of any version: bytes starting with `OREPROOF` as version 3, anything else
- * (bytes or text) as JSON versions 1 and 2; throws {@link ProofFormatError} on anything malformed.
+ * Parses a proof file of any version: bytes starting with `OREPROOF` as version 3, read lazily
+ * (every section validated now, each witness rebuilt when asked: `decodeProofV3`), anything else
+ * (bytes or text) as JSON versions 1 and 2, read whole; throws {@link ProofFormatError} on
+ * anything malformed.
  */
-export function decodeProof(file: string | Uint8Array): Proof {
+export function decodeProof(file: string | Uint8Array): DecodedProof {
   if (typeof file !== "string" && isBinaryProof(file)) return decodeProofV3(file);
   let j: Record<string, unknown>;
   try {
@@ -157,5 +182,5 @@ export function decodeProof(file: string | Uint8Array): Proof {
     string,
     unknown
   >;
-  return { request, roots, witnesses, access, ...resultFromJson(j.mode, j.result) } as Proof;
+  return fromProof({ request, roots, witnesses, access, ...resultFromJson(j.mode, j.result) } as Proof);
 }

@@ -9,110 +9,20 @@
  */
 import { describe, expect, test } from "bun:test";
 import { toHex } from "../bytes.ts";
-import { sha256 } from "../hash/sha256.ts";
 import { seededRandom } from "../mpt/testing.ts";
 import { ByteReader, ByteWriter } from "./binaryCodec.ts";
 import { ProofFormatError } from "./errors.ts";
-import { decodeProof, encodeProof } from "./proofFile.ts";
+import { decodeProof, encodeProof, toProof } from "./proofFile.ts";
+import { encodeSteps, join, parseSteps, reseal, type StepRow, split, withSection } from "./proofFileEdits.ts";
 import { blockSample, frameSample } from "./proofFileTesting.ts";
 import { decodeProofV3, Section } from "./proofFileV3.ts";
-import type { Proof } from "./proofTypes.ts";
+import type { DecodedProof, Proof } from "./proofTypes.ts";
 import { verifyProof } from "./verifyProof.ts";
 
 const frame = frameSample(2, 25_000n);
 const block = blockSample(4);
 const file = encodeProof(frame);
 const blockFile = encodeProof(block);
-
-/** The file with its last 32 bytes replaced by the SHA-256 of the rest (a forger's file). */
-function reseal(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(body.length + 32);
-  out.set(body);
-  out.set(sha256(body), body.length);
-  return out;
-}
-
-/** The header (20 bytes) and the eight section bodies of a v3 file. */
-function split(f: Uint8Array): { header: Uint8Array; bodies: Uint8Array[] } {
-  const r = new ByteReader(f, "test", 20, f.length - 32);
-  const bodies: Uint8Array[] = [];
-  for (let id = 1; id <= 8; id++) {
-    expect(r.u8("id")).toBe(id);
-    bodies[id] = r.bytesView(r.u32("len"), "body").slice();
-  }
-  return { header: f.slice(0, 20), bodies };
-}
-
-/** Reassembles (and reseals) a file from a header and section bodies. */
-function join(
-  header: Uint8Array,
-  bodies: Uint8Array[],
-  lengths: (id: number, len: number) => number = (_, n) => n,
-) {
-  const w = new ByteWriter();
-  w.bytes(header);
-  for (let id = 1; id <= 8; id++) {
-    w.u8(id);
-    w.u32(lengths(id, bodies[id].length));
-    w.bytes(bodies[id]);
-  }
-  return reseal(w.view().slice());
-}
-
-/** The file with section `id`'s body replaced. */
-function withSection(f: Uint8Array, id: number, body: Uint8Array): Uint8Array {
-  const { header, bodies } = split(f);
-  bodies[id] = body;
-  return join(header, bodies);
-}
-
-/** The steps section parsed independently of the reader (root refs absolute). */
-interface StepRow {
-  root: number;
-  g: bigint[];
-  p: number[];
-}
-
-function parseSteps(body: Uint8Array, steps: number): StepRow[] {
-  const r = new ByteReader(body, "test");
-  const rows: StepRow[] = [];
-  let root = 0;
-  for (let n = 0; n < steps; n++) {
-    const z = r.varint("root");
-    root += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-    const g: bigint[] = [];
-    let prev = 0n;
-    for (let c = r.varint("count"), i = 0; i < c; i++) {
-      prev += r.varbig("g");
-      g.push(prev);
-    }
-    const p: number[] = [];
-    for (let c = r.varint("pc"), i = 0; i < c; i++) p.push(r.varint("p"));
-    rows.push({ root, g, p });
-  }
-  expect(r.left).toBe(0);
-  return rows;
-}
-
-function encodeSteps(rows: StepRow[], raw: (n: number, w: ByteWriter) => void = () => {}): Uint8Array {
-  const w = new ByteWriter();
-  let prev = 0;
-  rows.forEach((s, n) => {
-    const d = s.root - prev;
-    prev = s.root;
-    w.varint(d >= 0 ? 2 * d : -2 * d - 1);
-    w.varint(s.g.length);
-    let pg = 0n;
-    for (const g of s.g) {
-      w.varbig(g - pg);
-      pg = g;
-    }
-    w.varint(s.p.length);
-    for (const p of s.p) w.varint(p);
-    raw(n, w);
-  });
-  return w.view().slice();
-}
 
 const malformed = (f: Uint8Array, pattern: RegExp) => expect(() => decodeProof(f)).toThrow(pattern);
 
@@ -122,7 +32,9 @@ describe("proof file version 3", () => {
       [frame, file],
       [block, blockFile],
     ] as [Proof, Uint8Array][]) {
-      const back = decodeProof(f);
+      const decoded = decodeProof(f);
+      expect(decoded.steps).toBe(p.witnesses.length);
+      const back = toProof(decoded);
       expect(back.mode).toBe(p.mode);
       expect(back.request).toEqual(JSON.parse(JSON.stringify(p.request)));
       expect(back.result).toEqual(p.result);
@@ -130,10 +42,13 @@ describe("proof file version 3", () => {
       expect(back.witnesses.map(toHex)).toEqual(p.witnesses.map(toHex));
       expect(back.access).toEqual(p.access);
       expect(back.kinds).toEqual(p.kinds);
-      expect(verifyProof(back)).toEqual({ ok: true, checked: p.witnesses.length });
+      expect(verifyProof(decoded)).toEqual({ ok: true, checked: p.witnesses.length });
       expect(toHex(encodeProof(back))).toBe(toHex(f));
+      expect(toHex(encodeProof(decoded))).toBe(toHex(f));
       // Through version 2 and back: the same file.
-      expect(toHex(encodeProof({ ...decodeProof(encodeProof(back, 2)), kinds: back.kinds }))).toBe(toHex(f));
+      expect(toHex(encodeProof({ ...toProof(decodeProof(encodeProof(back, 2))), kinds: back.kinds }))).toBe(
+        toHex(f),
+      );
     }
     // The block proof reads MPT nodes, code and transactions.
     expect(new Set(block.kinds!.flat())).toEqual(new Set([0, 1, 2]));
@@ -340,12 +255,19 @@ describe("proof file version 3", () => {
       }),
       /^steps: step 2: gindex \d+ ≥ 2\^64/,
     );
-    malformed(
+    // A gindex below a chunk: found when step 2's witness is rebuilt (reading is lazy), by name;
+    // the other steps still rebuild and verify.
+    const belowChunk = decodeProof(
       forged((r) => {
         r[2].g.push(r[2].g[r[2].g.length - 1] * 2n ** 8n);
       }),
+    );
+    expect(() => belowChunk.witness(2)).toThrow(
       /^step 2: the node DB holds a chunk where an inner node is needed/,
     );
+    expect(verifyProof(belowChunk, 1)).toEqual({ ok: true, checked: 1 });
+    expect(verifyProof(belowChunk, 3)).toEqual({ ok: true, checked: 1 });
+    expect(() => verifyProof(belowChunk)).toThrow(/^step 2: the node DB holds a chunk/);
     malformed(
       forged(
         () => {},
@@ -367,9 +289,34 @@ describe("proof file version 3", () => {
     rows[7].g = [];
     const forged = [...bodies];
     forged[Section.Steps] = encodeSteps(rows);
-    const v = verifyProof(decodeProof(join(header, forged)));
+    const lazy = decodeProof(join(header, forged));
+    const v = verifyProof(lazy);
     expect(v).toMatchObject({ ok: false, step: 7 });
     expect(v.ok === false && v.reason).toContain("invalid witness");
+    // One step at a time (`verify --step N`): the steps before it are valid, it is not.
+    expect(verifyProof(lazy, 6)).toEqual({ ok: true, checked: 1 });
+    expect(verifyProof(lazy, 7)).toMatchObject({ ok: false, step: 7 });
+    expect(verifyProof(lazy, 8)).toEqual({ ok: true, checked: 1 });
+  });
+
+  test("witnesses are rebuilt on demand, the same in any order and on every call", () => {
+    const d = decodeProof(blockFile);
+    const n = block.witnesses.length;
+    const order = [n - 1, 0, Math.floor(n / 2), n - 1, 1];
+    for (const i of order) {
+      expect(toHex(d.witness(i))).toBe(toHex(block.witnesses[i]));
+      expect(d.access(i)).toEqual(block.access[i]);
+      expect(d.kinds(i)).toEqual(block.kinds![i]);
+      expect(toHex(d.root(i + 1))).toBe(toHex(block.roots[i + 1]));
+    }
+    // A caller's edit of a returned witness or root does not reach the next call.
+    d.witness(3).fill(0);
+    d.root(3).fill(0);
+    expect(toHex(d.witness(3))).toBe(toHex(block.witnesses[3]));
+    expect(toHex(d.root(3))).toBe(toHex(block.roots[3]));
+    expect(() => d.witness(n)).toThrow(RangeError);
+    expect(() => d.root(n + 1)).toThrow(RangeError);
+    expect(verifyProof(d, n)).toMatchObject({ ok: false, step: n });
   });
 
   test("random forgeries never crash the reader and never verify with other roots", () => {
@@ -382,7 +329,7 @@ describe("proof file version 3", () => {
       for (let k = 1 + Math.floor(rand() * 3); k > 0; k--) {
         bad[20 + Math.floor(rand() * (bad.length - 20))] = Math.floor(rand() * 256);
       }
-      let p: Proof;
+      let p: DecodedProof;
       try {
         p = decodeProofV3(reseal(bad));
       } catch (e) {
@@ -390,19 +337,29 @@ describe("proof file version 3", () => {
         continue;
       }
       parsed++;
-      // Only steps whose witness or roots changed can differ from the valid original.
+      // Only steps whose witness or roots changed can differ from the valid original; a witness
+      // that cannot be rebuilt (found lazily) is refused by name and is not valid.
       const changed: number[] = [];
-      for (let n = 0; n < p.witnesses.length; n++) {
+      let unbuildable = false;
+      for (let n = 0; n < p.steps; n++) {
+        let w: string;
+        try {
+          w = toHex(p.witness(n));
+        } catch (e) {
+          expect(e).toBeInstanceOf(ProofFormatError);
+          unbuildable = true;
+          continue;
+        }
         if (
-          toHex(p.witnesses[n]) !== toHex(original.witnesses[n]) ||
-          toHex(p.roots[n]) !== toHex(original.roots[n]) ||
-          toHex(p.roots[n + 1]) !== toHex(original.roots[n + 1])
+          w !== toHex(original.witness(n)) ||
+          toHex(p.root(n)) !== toHex(original.root(n)) ||
+          toHex(p.root(n + 1)) !== toHex(original.root(n + 1))
         ) {
           changed.push(n);
         }
       }
-      const allValid = changed.every((n) => verifyProof(p, n).ok);
-      if (allValid) expect(p.roots.map(toHex)).toEqual(original.roots.map(toHex));
+      const allValid = !unbuildable && changed.every((n) => verifyProof(p, n).ok);
+      if (allValid) expect(toProof(p).roots.map(toHex)).toEqual(toProof(original).roots.map(toHex));
     }
     expect(parsed).toBeGreaterThan(10);
   }, 60_000);

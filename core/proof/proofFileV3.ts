@@ -15,7 +15,7 @@ import { ProofFormatError } from "./errors.ts";
 import { STATE_VERSION } from "./layout.ts";
 import { NodeDag, NodeDagWriter } from "./nodeDag.ts";
 import { PreimageKind } from "./proofDb.ts";
-import { type Proof, resultFromJson, resultToJson } from "./proofTypes.ts";
+import { type DecodedProof, type Proof, resultFromJson, resultToJson } from "./proofTypes.ts";
 import { MAX_PREIMAGE, MAX_WITNESS_PREIMAGES } from "./witness.ts";
 
 /** The file's first 8 bytes: ASCII `OREPROOF`. */
@@ -157,8 +157,16 @@ export function encodeProofV3(p: Proof): Uint8Array {
   return out.view().slice();
 }
 
-/** Decodes a version-3 file; {@link ProofFormatError} names the first malformed field. */
-export function decodeProofV3(bytes: Uint8Array): Proof {
+/**
+ * Reads a version-3 file lazily (§8.3): the header, checksum, every section and every step's
+ * record are validated here ({@link ProofFormatError} names the first malformed field), but a
+ * step's witness is rebuilt only when {@link DecodedProof.witness} asks for it, from the node DAG,
+ * the dicts and the step's record (re-read from the file at its offset). What stays in memory
+ * besides the file: the DAG (two references and a hash per node), each dict entry's view, and
+ * per step an offset and a root node. The checks that need the witness itself (a chunk where an
+ * inner node is needed, a witness over the verifier's 2 MiB) are made when it is rebuilt.
+ */
+export function decodeProofV3(bytes: Uint8Array): DecodedProof {
   if (!isBinaryProof(bytes)) throw new ProofFormatError("proof: no OREPROOF magic");
   if (bytes.length < HEADER + CHECKSUM) {
     throw new ProofFormatError(
@@ -217,8 +225,7 @@ export function decodeProofV3(bytes: Uint8Array): Proof {
       `expected ${steps + 1} roots (${32 * (steps + 1)} bytes) for ${steps} steps, found ${rootsR.left} bytes`,
     );
   }
-  const roots: Uint8Array[] = [];
-  for (let i = 0; i <= steps; i++) roots.push(rootsR.bytesView(32, `root ${i}`).slice());
+  const roots = rootsR.bytesView(rootsR.left, "roots");
 
   const dag = new NodeDag(sections[Section.Chunks], sections[Section.Nodes]);
   const dicts = [Section.MptNodes, Section.Code, Section.Txs].map((id) => {
@@ -240,50 +247,108 @@ export function decodeProofV3(bytes: Uint8Array): Proof {
       `no witnesses for the ${steps} steps (a roots-only file, written without witnesses, cannot be verified)`,
     );
   }
-  const witnesses: Uint8Array[] = [];
-  const access: bigint[][] = [];
-  const kinds: number[][] = [];
+  // Every record validated now; each one's offset (past its root delta) and root node kept.
+  const at = new Float64Array(steps);
+  const rootNode = new Int32Array(steps);
   let root = 0;
   for (let n = 0; n < steps; n++) {
-    const where = `step ${n}`;
-    const z = s.varint(`${where} root`, 2 ** 32);
+    let z = s.tryVarint(2 ** 32);
+    if (z < 0) z = s.varint(`step ${n} root`, 2 ** 32);
     root += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-    if (root < 0 || root >= dag.left.length) s.fail(`${where}: root node ${root} of ${dag.left.length}`);
-    const count = s.varint(`${where} gindex count`, s.left);
-    const g: bigint[] = [];
-    let prev = 0n;
-    for (let i = 0; i < count; i++) {
-      const d = s.varbig(`${where} gindex ${i}`);
-      if (d === 0n) s.fail(`${where}: gindex ${i} repeats or is 0`);
-      prev += d;
-      if (prev >= 1n << 64n) s.fail(`${where}: gindex ${i} ≥ 2^64`);
-      g.push(prev);
-    }
-    const pc = s.varint(`${where} preimage count`, MAX_WITNESS_PREIMAGES);
-    const pre: Uint8Array[] = [];
-    const k: number[] = [];
-    for (let i = 0; i < pc; i++) {
-      const ref = s.varint(`${where} preimage ${i}`);
-      const kind = ref % 4;
-      const entry = dicts[kind]?.[(ref - kind) / 4];
-      if (entry === undefined)
-        s.fail(
-          `${where}: preimage ${i} refers to ${DICT_NAMES[kind] ?? `kind ${kind}`} entry ${(ref - kind) / 4}, which does not exist`,
-        );
-      pre.push(entry);
-      k.push(kind);
-    }
-    witnesses.push(dag.witness(n, root, g, pre));
-    access.push(g);
-    kinds.push(k);
+    if (root < 0 || root >= dag.left.length) s.fail(`step ${n}: root node ${root} of ${dag.left.length}`);
+    rootNode[n] = root;
+    at[n] = s.pos;
+    readStep(s, n, dicts, false);
   }
   if (s.left !== 0) s.fail(`${s.left} bytes after the last step`);
+  const record = (n: number): StepRecord => {
+    if (!Number.isInteger(n) || n < 0 || n >= steps) {
+      throw new RangeError(`no step ${n}: the proof has ${steps} steps`);
+    }
+    return readStep(new ByteReader(bytes, s.where, at[n], s.end), n, dicts, true);
+  };
   return {
     request,
-    roots,
-    witnesses,
-    access,
-    kinds,
     ...resultFromJson(mode, meta.result),
-  } as Proof;
+    steps,
+    root(n: number): Uint8Array {
+      if (!Number.isInteger(n) || n < 0 || n > steps) {
+        throw new RangeError(`no root ${n}: the proof has ${steps} steps`);
+      }
+      return roots.slice(32 * n, 32 * n + 32);
+    },
+    witness(n: number): Uint8Array {
+      const r = record(n);
+      return dag.witness(n, rootNode[n], r.gindices, r.preimages);
+    },
+    access: (n: number): bigint[] => record(n).gindices,
+    kinds: (n: number): number[] => record(n).kinds,
+  } as DecodedProof;
+}
+
+/** One step's record past its root: its AccessData and its preimages (bytes and kinds). */
+interface StepRecord {
+  gindices: bigint[];
+  preimages: Uint8Array[];
+  kinds: number[];
+}
+
+/** What a check-only {@link readStep} returns (never filled). */
+const NOTHING: StepRecord = Object.freeze({
+  gindices: Object.freeze([]) as unknown as bigint[],
+  preimages: Object.freeze([]) as unknown as Uint8Array[],
+  kinds: Object.freeze([]) as unknown as number[],
+});
+
+/**
+ * Reads step `n`'s record at `s.pos` (just past its root delta), refusing any bad field. With
+ * `keep` false (the up-front pass over every step) it only checks: the gindices are summed as
+ * numbers while they stay below 2^53 and no field name is built unless a field is bad, so
+ * checking allocates nothing for ordinary AccessData.
+ */
+function readStep(s: ByteReader, n: number, dicts: Uint8Array[][], keep: boolean): StepRecord {
+  const where = `step ${n}`;
+  let count = s.tryVarint(s.left);
+  if (count < 0) count = s.varint(`${where} gindex count`, s.left);
+  const gindices: bigint[] = keep ? [] : NOTHING.gindices;
+  let small = 0;
+  let prev: bigint | undefined;
+  for (let i = 0; i < count; i++) {
+    // A varint of at most 7 bytes (below 2^49) read as a number; anything else as a bigint, with
+    // the same checks and messages.
+    const fast = s.tryVarint(2 ** 49);
+    if (fast >= 0 && prev === undefined) {
+      if (fast === 0) s.fail(`${where}: gindex ${i} repeats or is 0`);
+      if (small + fast < 2 ** 53) {
+        small += fast;
+        if (keep) gindices.push(BigInt(small));
+        continue;
+      }
+      prev = BigInt(small) + BigInt(fast);
+    } else {
+      const d = fast >= 0 ? BigInt(fast) : s.varbig(`${where} gindex ${i}`);
+      if (d === 0n) s.fail(`${where}: gindex ${i} repeats or is 0`);
+      prev = (prev ?? BigInt(small)) + d;
+    }
+    if (prev >= 1n << 64n) s.fail(`${where}: gindex ${i} ≥ 2^64`);
+    if (keep) gindices.push(prev);
+  }
+  let pc = s.tryVarint(MAX_WITNESS_PREIMAGES);
+  if (pc < 0) pc = s.varint(`${where} preimage count`, MAX_WITNESS_PREIMAGES);
+  const preimages: Uint8Array[] = keep ? [] : NOTHING.preimages;
+  const kinds: number[] = keep ? [] : NOTHING.kinds;
+  for (let i = 0; i < pc; i++) {
+    const ref = s.varint(`${where} preimage ${i}`);
+    const kind = ref % 4;
+    const entry = dicts[kind]?.[(ref - kind) / 4];
+    if (entry === undefined)
+      s.fail(
+        `${where}: preimage ${i} refers to ${DICT_NAMES[kind] ?? `kind ${kind}`} entry ${(ref - kind) / 4}, which does not exist`,
+      );
+    if (keep) {
+      preimages.push(entry);
+      kinds.push(kind);
+    }
+  }
+  return keep ? { gindices, preimages, kinds } : NOTHING;
 }

@@ -18,7 +18,7 @@ import { fromHex, toHex } from "../../core/bytes.ts";
 import { encodeDeposit } from "../../core/engine/depositTx.ts";
 import { userDepositSourceHash } from "../../core/engine/sourceHash.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
-import { decodeProof, encodeProof, type Proof } from "../../core/proof/proofFile.ts";
+import { decodeProof, encodeProof, type Proof, toProof } from "../../core/proof/proofFile.ts";
 import { generateBlockAsync } from "../../core/proof/txs.ts";
 import {
   attributes,
@@ -145,7 +145,7 @@ async function block(
       },
     };
     const v2 = encodeProof(proof);
-    const back = decodeProof(v2);
+    const back = toProof(decodeProof(v2));
     expect(back.witnesses.map(toHex)).toEqual(trace.witnesses.map(toHex));
     const v1 = encodeProof(proof, 1);
     sizes = `, proof file ${v2.length} bytes (version 1: ${v1.length})`;

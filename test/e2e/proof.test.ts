@@ -78,7 +78,7 @@ describe("prove and verify CLIs", () => {
     const f = v3();
     expect(new TextDecoder().decode(f.subarray(0, 8))).toBe("OREPROOF");
     const back = decodeProof(f);
-    const at = f.findIndex((_, i) => toHex(f.subarray(i, i + 32)) === toHex(back.roots[8]));
+    const at = f.findIndex((_, i) => toHex(f.subarray(i, i + 32)) === toHex(back.root(8)));
     const forged = f.slice();
     forged[at + 3] ^= 1;
     forged.set(sha256(forged.subarray(0, forged.length - 32)), forged.length - 32);
