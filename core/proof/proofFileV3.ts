@@ -162,8 +162,8 @@ export function encodeProofV3(p: Proof): Uint8Array {
  * record are validated here ({@link ProofFormatError} names the first malformed field), but a
  * step's witness is rebuilt only when {@link DecodedProof.witness} asks for it, from the node DAG,
  * the dicts and the step's record (re-read from the file at its offset). What stays in memory
- * besides the file: the DAG (two references and a hash per node), each dict entry's view, and
- * per step an offset and a root node. The checks that need the witness itself (a chunk where an
+ * besides the file: the DAG (two references per node, and the hashes computed so far), each
+ * dict entry's view, and per step an offset and a root node. The checks that need the witness itself (a chunk where an
  * inner node is needed, a witness over the verifier's 2 MiB) are made when it is rebuilt.
  */
 export function decodeProofV3(bytes: Uint8Array): DecodedProof {
