@@ -12,7 +12,7 @@ import { getOpcodesForHF } from "@ethereumjs/evm";
 import { ProofFormatError } from "../core/proof/errors.ts";
 import { frameG, G, Phase, WalkMode } from "../core/proof/layout.ts";
 import { StepMachine } from "../core/proof/machine.ts";
-import { type BlockRequest, type TxOutcome, writeBlockState } from "../core/proof/txs.ts";
+import { type BlockRequest, type TxOutcome, txOutcome, writeBlockState } from "../core/proof/txs.ts";
 
 /** A run of consecutive steps: `roots[i]` and `roots[i + 1]` bracket step `start + i`. */
 export interface Chunk {
@@ -86,16 +86,7 @@ export function streamBlock(
     m.preimageKinds();
     phase = Number(m.getU64(G.phase));
     cls = classOf(m, phase);
-    if (before === Phase.TxFinalize && phase === Phase.TxLoad) {
-      outcomes.push({
-        status: Number(m.getU64(G.txStatus)),
-        gasUsed: m.getU64(G.txGasUsed),
-        nonce: m.getU64(G.txNonce),
-        worldRoot: m.getLeaf(G.worldRoot),
-        type: Number(m.getU64(G.txType)),
-        l1Fee: m.getWord(G.txL1Fee),
-      });
-    }
+    if (before === Phase.TxFinalize && phase === Phase.TxLoad) outcomes.push(txOutcome(m));
     if (phase === Phase.BlockStart && before !== Phase.BlockStart) {
       throw new ProofFormatError(`transaction ${m.getU64(G.txIndex)} is invalid: the block restarted`);
     }

@@ -21,16 +21,14 @@
  * A run of every part writes `bench/results/proof.json`; a run of some parts writes
  * `proof.<parts>.tmp.json` (not committed).
  */
-import { createTx } from "@ethereumjs/tx";
-import { Address, createAccount, privateToAddress } from "@ethereumjs/util";
+import { Address, createAccount } from "@ethereumjs/util";
 import { fromHex, toHex } from "../core/bytes.ts";
 import { nextBaseFee } from "../core/engine/baseFee.ts";
-import { encodeDeposit } from "../core/engine/depositTx.ts";
-import { keccak256 } from "../core/hash/keccak.ts";
 import { MemoryNodeStore } from "../core/mpt/nodeStore.ts";
 import { referenceBlock, runReference } from "../core/proof/evmReference.ts";
 import type { FrameRequest } from "../core/proof/frameState.ts";
 import { frameRootsAt, generateFrame } from "../core/proof/generator.ts";
+import { sampleBlockTxs } from "../core/proof/proofFileTesting.ts";
 import { generateBlock } from "../core/proof/txs.ts";
 import { verifyStep } from "../core/proof/verifier.ts";
 import { decodeWitness, type WitnessNode } from "../core/proof/witness.ts";
@@ -249,43 +247,13 @@ if (want("block")) {
   const common = oreCommon(901n);
   const store = new MemoryNodeStore();
   const sm = createStateManager(store);
-  const key = keccak256(Uint8Array.of(1));
-  const sender = new Address(privateToAddress(key));
+  const sample = sampleBlockTxs(BLOCK_TXS);
+  const sender = new Address(sample.sender);
   await sm.putAccount(sender, createAccount({ nonce: 0n, balance: 10n ** 20n }));
-  await sm.putAccount(new Address(calleeAddr), createAccount({ nonce: 1n, balance: 0n }));
-  await sm.putCode(new Address(calleeAddr), callee);
+  await sm.putAccount(new Address(sample.callee), createAccount({ nonce: 1n, balance: 0n }));
+  await sm.putCode(new Address(sample.callee), sample.code);
   const parentRoot = await sm.getStateRoot();
-  const blockTxs: Uint8Array[] = [
-    encodeDeposit({
-      sourceHash: keccak256(Uint8Array.of(9)),
-      from: new Uint8Array(20).fill(0xdd),
-      to: calleeAddr,
-      mint: 10n ** 18n,
-      value: 0n,
-      gas: 100_000n,
-      isSystemTx: false,
-      data: new Uint8Array(0),
-    }),
-  ];
-  for (let i = 0; i < BLOCK_TXS; i++) {
-    const call = i % 2 === 1;
-    blockTxs.push(
-      createTx(
-        {
-          type: 2,
-          nonce: BigInt(i),
-          to: call ? new Address(calleeAddr) : new Address(new Uint8Array(20).fill(0x77)),
-          value: call ? 0n : 1000n,
-          gasLimit: 100_000n,
-          maxFeePerGas: 10n ** 9n,
-          maxPriorityFeePerGas: 1n,
-        },
-        { common },
-      )
-        .sign(key)
-        .serialize(),
-    );
-  }
+  const blockTxs = sample.txs;
   const parentHeader = {
     gasLimit: 30_000_000n,
     gasUsed: 5_000_000n,

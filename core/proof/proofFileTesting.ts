@@ -71,20 +71,25 @@ function signed1559(
   return Uint8Array.of(2, ...rlpEncode(all));
 }
 
+/** The sample block's pieces: its sender (with its key), the counting contract, the transactions. */
+export interface SampleBlockTxs {
+  key: Uint8Array;
+  sender: Uint8Array;
+  callee: Uint8Array;
+  code: Uint8Array;
+  txs: Uint8Array[];
+}
+
 /**
- * A block proof: a deposit to a contract that counts, stores and logs, then `txs` user
- * transactions alternating between value transfers and calls of that contract.
+ * A deposit to a contract that counts, stores and logs, then `txs` EIP-1559 transactions (chain
+ * 901) alternating between value transfers and calls of that contract.
  */
-export function blockSample(txs: number): Proof {
+export function sampleBlockTxs(txs: number): SampleBlockTxs {
   const key = keccak256(Uint8Array.of(1));
   const sender = keccak256(secp256k1.getPublicKey(key, false).subarray(1)).subarray(12);
   const callee = new Uint8Array(20).fill(0x42);
   // sstore(0, sload(0) + 1); mstore(0, it); log1(0, 32, 0x77); return 32 bytes.
   const code = fromHex("0x600054600101806000556000526077602060" + "00a160206000f3");
-  const parent = buildWorld([
-    { address: sender, balance: 10n ** 20n },
-    { address: callee, code, nonce: 1n },
-  ]);
   const list: Uint8Array[] = [
     encodeDeposit({
       sourceHash: keccak256(Uint8Array.of(9)),
@@ -109,6 +114,16 @@ export function blockSample(txs: number): Proof {
       ),
     );
   }
+  return { key, sender, callee, code, txs: list };
+}
+
+/** A block proof of {@link sampleBlockTxs} over a world holding the sender and the contract. */
+export function blockSample(txs: number): Proof {
+  const { sender, callee, code, txs: list } = sampleBlockTxs(txs);
+  const parent = buildWorld([
+    { address: sender, balance: 10n ** 20n },
+    { address: callee, code, nonce: 1n },
+  ]);
   const t = generateBlock({
     parentHash: new Uint8Array(32),
     number: 2n,

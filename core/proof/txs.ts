@@ -167,6 +167,18 @@ export interface TraceOptions {
   kzg?: KzgVerifier;
 }
 
+/** The outcome of the transaction `m` just finished (read when `TxFinalize` hands over to `TxLoad`). */
+export function txOutcome(m: StepMachine): TxOutcome {
+  return {
+    status: Number(m.getU64(G.txStatus)),
+    gasUsed: m.getU64(G.txGasUsed),
+    nonce: m.getU64(G.txNonce),
+    worldRoot: m.getLeaf(G.worldRoot),
+    type: Number(m.getU64(G.txType)),
+    l1Fee: m.getWord(G.txL1Fee),
+  };
+}
+
 function* traceTxs(
   m: StepMachine,
   opts: TraceOptions,
@@ -198,16 +210,7 @@ function* traceTxs(
       kinds.push(m.preimageKinds());
     }
     phase = Number(m.getU64(G.phase));
-    if (before === Phase.TxFinalize && phase === Phase.TxLoad) {
-      outcomes.push({
-        status: Number(m.getU64(G.txStatus)),
-        gasUsed: m.getU64(G.txGasUsed),
-        nonce: m.getU64(G.txNonce),
-        worldRoot: m.getLeaf(G.worldRoot),
-        type: Number(m.getU64(G.txType)),
-        l1Fee: m.getWord(G.txL1Fee),
-      });
-    }
+    if (before === Phase.TxFinalize && phase === Phase.TxLoad) outcomes.push(txOutcome(m));
     if (phase === Phase.BlockStart && before !== Phase.BlockStart) {
       restartedAt = Number(m.getU64(G.txIndex));
       if (!blockMode) {
