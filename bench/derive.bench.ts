@@ -8,6 +8,11 @@
  *   - Channel compression ratio, zlib and brotli, against the raw RLP batch stream, on a realistic
  *     transaction mix signed with viem: ETH transfers, ERC-20 transfers, DEX swaps and larger
  *     contract calls, from 64 accounts with increasing nonces.
+ *   - Channel filling, the batcher's two policies on the same L2 blocks (the tx mix, 20 txs a
+ *     block): closing a channel when its uncompressed batches reach one frame (Ore before) or
+ *     filling it by compressed size to one frame (`maxCompressedBytes`, as op-batcher): frames and
+ *     L1 bytes per L2 block and per L2 transaction byte, how full channels are, compressions per
+ *     channel and batcher time per block. Calldata frames and blob frames, zlib and brotli.
  *   - A verifier's sync speed from genesis (blocks/s, Mgas/s) through a real engine: a test
  *     devnet fills L2 blocks with a transaction mix, then a fresh verifier engine and node derive
  *     them from L1 (`verifierSync` below; needs anvil; `ORE_BENCH_SYNC=0` skips it).
@@ -17,8 +22,11 @@ import { encodeFunctionData, type Hex, parseAbi, parseEther, parseGwei } from "v
 import { privateKeyToAccount } from "viem/accounts";
 import { fromHex } from "../core/bytes.ts";
 import { encodeBatchStream, encodeSingularBatch, type SingularBatch } from "../core/derive/batch.ts";
+import { batchCalldata, DEFAULT_CALLDATA_FRAME_SIZE, MAX_BLOB_FRAME_SIZE } from "../core/derive/batcherTx.ts";
+import { BLOB_SIZE } from "../core/derive/blob.ts";
 import { ChannelOut } from "../core/derive/channelOut.ts";
 import type { CompressionAlgo } from "../core/derive/compression.ts";
+import { FRAME_OVERHEAD } from "../core/derive/frame.ts";
 import { DerivationPipeline } from "../core/derive/pipeline.ts";
 import { FakeL1, FakeL2, seededRandom, testConfig } from "../core/derive/testing/fakes.ts";
 import { nodeCodec } from "../core/derive/testing/nodeCodec.ts";
@@ -152,6 +160,107 @@ notes.push(
       notes.push(
         `${algo.padEnd(6)} ${String(blocks).padStart(3)} blocks: raw RLP ${raw.length} B → ${size} B = ${((100 * size) / raw.length).toFixed(1)}% (${(raw.length / size).toFixed(2)}x smaller)`,
       );
+    }
+  }
+}
+
+// 1b. Channel filling: uncompressed-size cut (before) against compressed-size fill (after).
+{
+  const h = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}`;
+  for (const da of ["calldata", "blob"] as const) {
+    const frameSize = da === "blob" ? MAX_BLOB_FRAME_SIZE : DEFAULT_CALLDATA_FRAME_SIZE;
+    const room = frameSize - FRAME_OVERHEAD;
+    for (const algo of ["zlib", "brotli"] as CompressionAlgo[]) {
+      // Each transaction of the pool once per pass; a channel (~300 KB raw) never sees a repeat.
+      const n = QUICK ? 120 : algo === "brotli" ? 300 : 600;
+      const batches: SingularBatch[] = Array.from({ length: n }, (_, i) => ({
+        parentHash: h(1000 + i),
+        epochNum: 100 + Math.floor(i / 6),
+        epochHash: h(100 + Math.floor(i / 6)),
+        timestamp: 1_700_000_000 + 2 * i,
+        transactions: Array.from(
+          { length: TXS_PER_BLOCK },
+          (_, j) => pool.txs[(i * TXS_PER_BLOCK + j) % pool.txs.length]!,
+        ),
+      }));
+      const l2Bytes = batches.reduce((a, b) => a + b.transactions.reduce((c, t) => c + t.length, 0), 0);
+      for (const policy of ["uncompressed size (before)", "compressed size (after)"] as const) {
+        const byRlp = policy.startsWith("uncompressed");
+        const channels: ChannelOut[] = [];
+        let open: ChannelOut | null = null;
+        const fresh = () =>
+          new ChannelOut({
+            compressor: nodeCodec,
+            algo,
+            id: new Uint8Array(16),
+            maxCompressedBytes: byRlp ? undefined : room,
+          });
+        const t = performance.now();
+        // The batcher's loop: add, a refused block closes the channel and opens the next one;
+        // blocks a close hands back go first into the next channel.
+        const queue = [...batches];
+        let inOpen: SingularBatch[] = [];
+        while (queue.length > 0) {
+          const b = queue.shift()!;
+          open ??= fresh();
+          try {
+            open.addBatch(b);
+            inOpen.push(b);
+          } catch {
+            const left = open.close();
+            channels.push(open);
+            queue.unshift(...inOpen.slice(inOpen.length - left, left > 0 ? undefined : 0), b);
+            open = null;
+            inOpen = [];
+            continue;
+          }
+          if (byRlp ? open.rlpBytes() >= room - 256 : open.isFull()) {
+            const left = open.close();
+            channels.push(open);
+            queue.unshift(...inOpen.slice(inOpen.length - left, left > 0 ? undefined : 0));
+            open = null;
+            inOpen = [];
+          }
+        }
+        // The last channel is cut short by the end of the run; it is left out of the figures.
+        const ms = performance.now() - t;
+        const closed = channels.slice(0, -1);
+        const blocks = closed.reduce((a, c) => a + c.blockCount(), 0);
+        const blockBytes = batches
+          .slice(0, blocks)
+          .reduce((a, b) => a + b.transactions.reduce((c, x) => c + x.length, 0), 0);
+        let frames = 0;
+        let l1Bytes = 0;
+        let fill = 0;
+        let compressions = 0;
+        for (const c of closed) {
+          fill += c.compressedBytes().length / room;
+          compressions += c.compressionCount() || 1;
+          for (const f of c.outputFrames(frameSize)) {
+            frames++;
+            l1Bytes += da === "blob" ? BLOB_SIZE : batchCalldata([f]).length;
+          }
+        }
+        const extra = {
+          channels: closed.length,
+          l2Blocks: blocks,
+          framesPerL2Block: Number((frames / blocks).toFixed(4)),
+          l1BytesPerL2Block: Math.round(l1Bytes / blocks),
+          l1BytesPerL2TxByte: Number((l1Bytes / blockBytes).toFixed(4)),
+          meanFill: Number((fill / closed.length).toFixed(4)),
+          compressionsPerChannel: Number((compressions / closed.length).toFixed(2)),
+          msPerBlock: Number((ms / n).toFixed(2)),
+        };
+        rows.push({
+          group: "channel filling (batcher, one frame per channel)",
+          name: `${da}, ${algo}: ${policy}`,
+          opsPerSec: (n * 1000) / ms,
+          extra,
+        });
+        notes.push(
+          `fill ${da.padEnd(8)} ${algo.padEnd(6)} ${policy.padEnd(26)}: ${closed.length} channels of ${blocks} blocks (${l2Bytes} tx bytes in all), ${extra.framesPerL2Block} frames and ${extra.l1BytesPerL2Block} L1 bytes per L2 block, ${extra.l1BytesPerL2TxByte} L1 bytes per L2 tx byte, channels ${(100 * extra.meanFill).toFixed(1)}% full, ${extra.compressionsPerChannel} compressions per channel, ${extra.msPerBlock} ms per block`,
+        );
+      }
     }
   }
 }

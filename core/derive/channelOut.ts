@@ -5,6 +5,18 @@
  * batch (`spanBatch.ts`). The batches are RLP-wrapped into one stream, compressed as a whole on
  * `close()` (zlib, or brotli behind the 0x01 version byte), and cut into frames of a chosen size.
  * `batcherTx.ts` turns frames into BatchFeed calldata or blobs.
+ *
+ * With `maxCompressedBytes`, the channel is filled by its compressed size, as op-batcher's shadow
+ * and ratio compressors do (`compressor/shadow_compressor.go`, `ratio_compressor.go`), on a
+ * one-shot `Compressor`. The channel keeps a checkpoint: the exact compressed bytes of its first
+ * batches. A later batch is taken without compressing while the checkpoint plus the raw bytes
+ * added since, at the stream's ratio so far (x 1.05) plus stream overhead, stays within the limit;
+ * past that the whole stream with the new batch is compressed, the batch refused if the result is
+ * over the limit, and the checkpoint otherwise moved there. `close()` compresses once more if
+ * batches came after the checkpoint and, should the estimate have been too low, keeps the longest
+ * run of batches that fits (by bisection from the checkpoint) and reports how many it left out,
+ * for the batcher to send in its next channel. So a channel never passes the limit, and is
+ * compressed a few times, not once per batch.
  */
 import { concatBytes, toHex } from "../bytes.ts";
 import { DEPOSIT_TX_TYPE } from "../engine/depositTx.ts";
@@ -27,6 +39,22 @@ export interface ChannelOutOptions {
   maxRlpBytes?: number;
   /** Put the channel's blocks into one span batch (OP Delta), with the rollup's parameters. */
   span?: SpanBatchParams;
+  /**
+   * Cap on the closed channel's bytes (compressed, version byte included), e.g. the frame data
+   * of the frames a channel may take. A batch that would pass it is refused with
+   * `ChannelOutError` ("channel full") and the channel is then full; the first batch is always
+   * taken (as op-batcher's), so a block larger than the cap alone still gets a channel.
+   */
+  maxCompressedBytes?: number;
+}
+
+/**
+ * Bytes `ChannelOut` adds to its estimate of a stream's growth when `raw` more bytes are
+ * compressed: the stream's end (zlib's final block and Adler-32, brotli's last meta-block) and a
+ * block header per 16 KiB, with room to spare.
+ */
+export function compressionOverhead(raw: number): number {
+  return 32 + 5 * Math.ceil(raw / 16_384);
 }
 
 /** The singular batch of an L2 block: its L1 origin from the L1 attributes deposit, deposits left out. */
@@ -47,11 +75,22 @@ export class ChannelOut {
   readonly id: Uint8Array;
   private readonly opts: ChannelOutOptions;
   private readonly maxRlp: number;
+  private readonly maxOut: number;
   private parts: Uint8Array[] = [];
+  private batches: SingularBatch[] = [];
+  private firstOfEpoch = false;
   private span: SpanBatchBuilder | null = null;
   private rlpLen = 0;
   private blocks = 0;
   private compressed: Uint8Array | null = null;
+  /** Exact channel bytes of the first `checkBlocks` batches, and the stream length they came from. */
+  private check: Uint8Array | null = null;
+  private checkBlocks = 0;
+  private checkRlp = 0;
+  /** Compressed bytes per raw byte assumed after the checkpoint. */
+  private ratio = 1;
+  private compressions = 0;
+  private full = false;
   private closed = false;
   private nextFrame = 0;
   private sent = 0;
@@ -62,6 +101,9 @@ export class ChannelOut {
     this.id = opts.id.slice();
     this.opts = opts;
     this.maxRlp = Math.min(opts.maxRlpBytes ?? MAX_RLP_BYTES_PER_CHANNEL, MAX_RLP_BYTES_PER_CHANNEL);
+    this.maxOut = opts.maxCompressedBytes ?? Number.POSITIVE_INFINITY;
+    if (!(this.maxOut >= 1))
+      throw new ChannelOutError(`maxCompressedBytes must be at least 1, found ${opts.maxCompressedBytes}`);
   }
 
   /** Adds `block` as a batch; returns the batch. Throws `ChannelOutError` if closed or full. */
@@ -92,11 +134,77 @@ export class ChannelOut {
     this.parts.push(item);
     this.rlpLen += item.length;
     this.blocks++;
+    this.batches.push(batch);
     this.compressed = null;
+    this.fitOrUndo(() => {
+      this.parts.pop();
+      this.rlpLen -= item.length;
+    });
+  }
+
+  /**
+   * After a batch was added: keeps it if the channel's compressed size likely stays within
+   * `maxCompressedBytes` (checkpoint + raw bytes since x ratio + overhead), or if compressing the
+   * whole stream says so (the result becomes the checkpoint); the first batch is always kept.
+   * Otherwise calls `undo`, marks the channel full and throws.
+   */
+  private fitOrUndo(undo: () => void): void {
+    if (this.maxOut === Number.POSITIVE_INFINITY) return;
+    // The first batch is always compressed, so that a checkpoint holds at least one batch and
+    // `close` never has to leave every batch out.
+    const added = this.rlpLen - this.checkRlp;
+    if (
+      this.blocks > 1 &&
+      this.check!.length + Math.ceil(added * this.ratio) + compressionOverhead(added) <= this.maxOut
+    )
+      return;
+    const out = this.compressRaw(this.rawStream());
+    if (out.length <= this.maxOut || this.blocks === 1) {
+      this.setCheckpoint(out);
+      if (out.length > this.maxOut) this.full = true;
+      return;
+    }
+    undo();
+    this.blocks--;
+    this.batches.pop();
+    if (this.blocks === this.checkBlocks) this.compressed = this.check;
+    this.full = true;
+    throw new ChannelOutError(`channel full: ${out.length} compressed bytes > limit ${this.maxOut}`);
+  }
+
+  private setCheckpoint(out: Uint8Array): void {
+    this.check = out;
+    this.checkBlocks = this.blocks;
+    this.checkRlp = this.rlpLen;
+    this.compressed = out;
+    // The stream's ratio so far, a little high: later batches of the same kind compress at least
+    // as well, with more of the stream to refer back to.
+    this.ratio = Math.min(1, (1.05 * out.length) / Math.max(1, this.rlpLen));
+  }
+
+  /** The uncompressed stream of the first `n` batches. */
+  private streamOf(n: number): Uint8Array {
+    if (!this.opts.span) return concatBytes(...this.parts.slice(0, n));
+    const span = new SpanBatchBuilder(this.opts.span, this.firstOfEpoch);
+    for (const b of this.batches.slice(0, n)) span.add(b);
+    return rlpEncode(span.encode());
+  }
+
+  private rawStream(): Uint8Array {
+    return this.span ? rlpEncode(this.span.encode()) : concatBytes(...this.parts);
+  }
+
+  private compressRaw(raw: Uint8Array): Uint8Array {
+    this.compressions++;
+    const body = this.opts.compressor.compress(this.opts.algo, raw);
+    return this.opts.algo === "brotli" ? concatBytes(Uint8Array.of(CHANNEL_VERSION_BROTLI), body) : body;
   }
 
   private addToSpan(batch: SingularBatch, firstOfEpoch: boolean): void {
-    this.span ??= new SpanBatchBuilder(this.opts.span!, firstOfEpoch);
+    if (this.span === null) {
+      this.span = new SpanBatchBuilder(this.opts.span!, firstOfEpoch);
+      this.firstOfEpoch = firstOfEpoch;
+    }
     let len: number;
     try {
       len = this.span.lengthWith(batch);
@@ -111,10 +219,22 @@ export class ChannelOut {
     const rlpLen = headerLength(len) + len;
     if (rlpLen > this.maxRlp)
       throw new ChannelOutError(`channel full: ${rlpLen} RLP bytes > limit ${this.maxRlp}`);
+    const before = this.rlpLen;
     this.span.add(batch);
     this.rlpLen = rlpLen;
     this.blocks++;
+    this.batches.push(batch);
     this.compressed = null;
+    this.fitOrUndo(() => {
+      this.rebuildSpan(this.batches.length - 1);
+      this.rlpLen = before;
+    });
+  }
+
+  /** The span batch of the first `n` batches (a span batch's encoding is not append-only). */
+  private rebuildSpan(n: number): void {
+    this.span = new SpanBatchBuilder(this.opts.span!, this.firstOfEpoch);
+    for (const b of this.batches.slice(0, n)) this.span.add(b);
   }
 
   /** Uncompressed bytes so far. */
@@ -127,24 +247,64 @@ export class ChannelOut {
     return this.blocks;
   }
 
-  /** The channel's bytes if closed now (version byte included); compresses, so call sparingly. */
+  /**
+   * True once the channel refused a batch for its compressed size, or its first batch alone is
+   * over `maxCompressedBytes`: the batcher should close it.
+   */
+  isFull(): boolean {
+    return this.full;
+  }
+
+  /** Whole-stream compressions so far (size checks and the final one; for tests and the benchmark). */
+  compressionCount(): number {
+    return this.compressions;
+  }
+
+  /**
+   * The channel's bytes if closed now (version byte included); compresses, so call sparingly.
+   * On an open channel they may be over `maxCompressedBytes` (see `close`).
+   */
   compressedBytes(): Uint8Array {
-    if (this.compressed === null) {
-      const raw = this.span ? rlpEncode(this.span.encode()) : concatBytes(...this.parts);
-      const body = this.opts.compressor.compress(this.opts.algo, raw);
-      this.compressed =
-        this.opts.algo === "brotli" ? concatBytes(Uint8Array.of(CHANNEL_VERSION_BROTLI), body) : body;
-    }
+    this.compressed ??= this.compressRaw(this.rawStream());
     return this.compressed;
   }
 
-  /** Seals the channel: no more batches. */
-  close(): void {
-    if (this.closed) return;
-    this.compressedBytes();
+  /**
+   * Seals the channel: no more batches. Returns how many of the last batches it left out: 0,
+   * unless the stream came out over `maxCompressedBytes` (batches taken on the ratio estimate),
+   * in which case the channel keeps the longest run of batches that fits and the rest are to be
+   * sent in another channel.
+   */
+  close(): number {
+    if (this.closed) return 0;
+    let left = 0;
+    if (this.compressedBytes().length > this.maxOut && this.blocks > this.checkBlocks && this.check) {
+      // The checkpoint fits (or is the lone first batch); find the longest run that fits.
+      let lo = this.checkBlocks;
+      let hi = this.blocks;
+      let best = this.check;
+      let bestRlp = this.checkRlp;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >>> 1;
+        const raw = this.streamOf(mid);
+        const out = this.compressRaw(raw);
+        if (out.length <= this.maxOut) {
+          lo = mid;
+          best = out;
+          bestRlp = raw.length;
+        } else hi = mid;
+      }
+      left = this.blocks - lo;
+      this.blocks = lo;
+      this.rlpLen = bestRlp;
+      this.compressed = best;
+    }
     this.parts = [];
+    this.batches = [];
     this.span = null;
+    this.check = null;
     this.closed = true;
+    return left;
   }
 
   /** True once closed. */

@@ -1,6 +1,7 @@
 /**
  * The batch submitter (op-batcher): reads the sequencer's unsafe L2 blocks, packs them into
- * channels (singular batches, or one span batch per channel with `spanBatches`; compressed), cuts
+ * channels (singular batches, or one span batch per channel with `spanBatches`; compressed, and
+ * filled up to `targetNumFrames` frames by their compressed size, as op-batcher fills them), cuts
  * the channels into frames and posts each frame to the BatchFeed, as calldata (`appendBatch`) or
  * as a blob (`appendBlobBatch`).
  *
@@ -30,8 +31,9 @@ import {
 import { ChannelOut } from "../../core/derive/channelOut.ts";
 import type { CompressionAlgo } from "../../core/derive/compression.ts";
 import { ChannelOutError } from "../../core/derive/errors.ts";
-import { FRAME_OVERHEAD, type Frame } from "../../core/derive/frame.ts";
+import { FRAME_OVERHEAD, type Frame, MAX_FRAME_LEN } from "../../core/derive/frame.ts";
 import type { SpanBatchParams } from "../../core/derive/spanBatch.ts";
+import type { L2BlockInput } from "../../core/derive/types.ts";
 import type { Logger } from "../log.ts";
 import { channelCodec } from "../rollup/codec.ts";
 import type { RpcBlock } from "../rollup/engineClient.ts";
@@ -57,6 +59,12 @@ export interface BatcherOptions {
    * carry stops the batcher with an error, as an oversize block does.
    */
   spanBatches?: boolean;
+  /**
+   * Frames a channel fills (default 1): a channel takes blocks until its compressed bytes would
+   * pass this many frames' data (`ChannelOut`'s `maxCompressedBytes`); a single block larger
+   * than that gets a channel of its own, of more frames.
+   */
+  targetNumFrames?: number;
   /** Close a channel after this many L1 blocks (default 1). */
   maxChannelDuration?: number;
   /** Encoded frame size limit (default: a full blob, or 120 000 bytes of calldata). */
@@ -96,6 +104,8 @@ interface ClosedChannel {
 
 interface OpenChannel {
   out: ChannelOut;
+  /** The blocks loaded into `out`, in order (a close may hand the last ones back). */
+  inputs: L2BlockInput[];
   openedAtL1: number;
   firstBlock: number;
   lastBlock: number;
@@ -322,11 +332,20 @@ export class Batcher {
     return this.o.maxFrameSize ?? (this.o.da === "blobs" ? MAX_BLOB_FRAME_SIZE : DEFAULT_CALLDATA_FRAME_SIZE);
   }
 
+  /** Compressed bytes a channel may fill: `targetNumFrames` frames' data. */
+  private channelTarget(): number {
+    return (this.o.targetNumFrames ?? 1) * Math.min(this.frameSize() - FRAME_OVERHEAD, MAX_FRAME_LEN);
+  }
+
   private addBlock(b: RpcBlock, l1Head: number): void {
-    const input = fullL2BlockInput(b);
-    // Keep a channel within one frame when its blocks allow: the uncompressed size bounds the
-    // compressed one (plus a few bytes of stream overhead).
-    const rlpTarget = this.frameSize() - FRAME_OVERHEAD - 256;
+    this.addInput(fullL2BlockInput(b), l1Head);
+  }
+
+  /**
+   * Adds a block to the open channel, opening one if needed; a block the channel refuses (full
+   * by compressed size, or by the RLP cap) closes it and goes into a new one.
+   */
+  private addInput(input: L2BlockInput, openedAtL1: number): void {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (!this.open) {
         this.open = {
@@ -335,8 +354,10 @@ export class Batcher {
             algo: this.o.algo ?? "zlib",
             id: new Uint8Array(randomBytes(16)),
             span: this.spanParams,
+            maxCompressedBytes: this.channelTarget(),
           }),
-          openedAtL1: l1Head,
+          inputs: [],
+          openedAtL1,
           firstBlock: input.number,
           lastBlock: input.number,
         };
@@ -344,6 +365,7 @@ export class Batcher {
       }
       try {
         this.open.out.addBlock(input);
+        this.open.inputs.push(input);
         this.open.lastBlock = input.number;
         break;
       } catch (e) {
@@ -351,7 +373,7 @@ export class Batcher {
         this.closeChannel();
       }
     }
-    if (this.open && this.open.out.rlpBytes() >= rlpTarget) this.closeChannel();
+    if (this.open?.out.isFull()) this.closeChannel();
   }
 
   private closeChannel(): void {
@@ -359,15 +381,22 @@ export class Batcher {
     if (!o) return;
     this.open = undefined;
     if (o.out.blockCount() === 0) return;
-    o.out.close();
+    // Blocks taken on ChannelOut's ratio estimate that the final compression could not fit
+    // (usually none) open the next channel, still due by this channel's duration.
+    const left = o.out.close();
+    const rest = left > 0 ? o.inputs.slice(o.inputs.length - left) : [];
+    const lastBlock = o.lastBlock - rest.length;
     const frames = o.out.outputFrames(this.frameSize()).map((frame) => ({ frame }));
     const id = toHex(o.out.id);
-    this.channels.push({ id, firstBlock: o.firstBlock, lastBlock: o.lastBlock, frames });
+    this.channels.push({ id, firstBlock: o.firstBlock, lastBlock, frames });
     this.o.log.info("channel closed", {
       id,
-      blocks: `${o.firstBlock}-${o.lastBlock}`,
+      blocks: `${o.firstBlock}-${lastBlock}`,
       frames: frames.length,
+      bytes: o.out.compressedBytes().length,
+      ...(rest.length > 0 ? { handedBack: rest.length } : {}),
     });
+    for (const input of rest) this.addInput(input, o.openedAtL1);
   }
 
   private async sendFrames(tm: TxManager): Promise<void> {

@@ -62,6 +62,13 @@ export const BATCHER_FLAGS: readonly FlagSpec[] = [
     help: "0: a singular batch per block, 1: a span batch per channel (OP Delta)",
   },
   {
+    name: "target-num-frames",
+    env: "ORE_BATCHER_TARGET_NUM_FRAMES",
+    kind: "number",
+    default: 1,
+    help: "frames a channel fills, by its compressed size",
+  },
+  {
     name: "max-channel-duration",
     env: "ORE_BATCHER_MAX_CHANNEL_DURATION",
     kind: "number",
@@ -102,6 +109,13 @@ async function main(): Promise<void> {
     console.error(`--batch-type: expected 0 or 1, found ${f["batch-type"]}`);
     process.exit(2);
   }
+  const targetNumFrames = Number(f["target-num-frames"]);
+  if (!Number.isInteger(targetNumFrames) || targetNumFrames < 1 || targetNumFrames > 65_536) {
+    console.error(
+      `--target-num-frames: expected an integer from 1 to 65536, found ${f["target-num-frames"]}`,
+    );
+    process.exit(2);
+  }
   const level = String(f["log.level"]);
   const log = createLogger({
     level: isLogLevel(level) ? level : "info",
@@ -115,6 +129,7 @@ async function main(): Promise<void> {
     da: f["data-availability-type"] === "blobs" ? "blobs" : "calldata",
     algo: f["compression-algo"] === "brotli" ? "brotli" : "zlib",
     spanBatches: batchType === 1,
+    targetNumFrames,
     maxChannelDuration: Number(f["max-channel-duration"]),
     pollIntervalMs: Number(f["poll-interval"]),
     resubmitAfterMs: Number(f["resubmission-timeout"]),
