@@ -22,20 +22,11 @@ import {
   blake2fRounds,
 } from "./blake2f";
 import { readRun, writeRun } from "./bytesio";
+import { writeCodeChunks } from "./codeChunks";
 import { depositStep } from "./create";
 import { addGas, argBE, exceptional, expand, finish, gas, memoryGrew, msizeNow, useGas } from "./exec";
-import { precompile } from "./host";
-import {
-  ERR_BAD_STATE,
-  ERR_PRECOMPILE_TOO_LARGE,
-  ERR_UNSUPPORTED_PRECOMPILE,
-  fail,
-  PRE_BYTES,
-  PRE_IN,
-  PRE_LIMIT,
-  PRE_OUT,
-  SCRATCH,
-} from "./layout";
+import { precompileGasUsed, runHostPrecompile } from "./hostPrecompile";
+import { ERR_BAD_STATE, ERR_PRECOMPILE_TOO_LARGE, fail, PRE_IN, PRE_LIMIT, PRE_OUT, SCRATCH } from "./layout";
 import {
   MODEXP_ACC,
   modexpBegin,
@@ -309,9 +300,8 @@ export function callStep(op: u32, stage: u64): void {
 
 /**
  * Runs the precompile the call targets on the caller's input (≤ `PRE_LIMIT`) with the child's
- * gas; returns the output length and sets `preGasUsed`, or -1 when the precompile fails.
+ * gas; returns the output length (the gas used: `precompileGasUsed()`), or -1 when it fails.
  */
-let preGasUsed: u64 = 0;
 function runPrecompile(op: u32): i64 {
   const id = <u32>load<u8>(addr20(argBE(1), ADDR) + 19);
   const a = argsAt(op);
@@ -321,24 +311,7 @@ function runPrecompile(op: u32): i64 {
   // ≤ 1,024), refused by name all the same, as a longer output below.
   if (inLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, inLen);
   readRun(fMemData(DEPTH), 20, u64.MAX_VALUE, inOff, inLen, PRE_IN);
-  const gasLimit = rdU64(G_OP_T0);
-  if (id === 4) {
-    // identity: 15 + 3 per word, the input back.
-    const cost = 15 + 3 * ((inLen + 31) / 32);
-    if (cost > gasLimit) return -1;
-    memory.copy(PRE_OUT, PRE_IN, <usize>inLen);
-    preGasUsed = cost;
-    return <i64>inLen;
-  }
-  const r = precompile(id, PRE_IN, <u32>inLen, gasLimit, PRE_OUT, <u32>PRE_BYTES);
-  if (r === -2) fail(ERR_UNSUPPORTED_PRECOMPILE, <u64>id);
-  if (r < 0) return -1;
-  const used = <u64>r >> 32;
-  const outLen = <u64>r & 0xffffffff;
-  if (outLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, outLen);
-  if (used > gasLimit) return -1;
-  preGasUsed = used;
-  return <i64>outLen;
+  return runHostPrecompile(id, inLen, rdU64(G_OP_T0));
 }
 
 /**
@@ -357,7 +330,7 @@ function precompileStep(op: u32, stage: u64): void {
   }
   if (stage === 13) {
     if (outLen === 0) {
-      endCall(op, true, child - preGasUsed);
+      endCall(op, true, child - precompileGasUsed());
       return;
     }
     writeZero(fReturnData(DEPTH), 20);
@@ -371,7 +344,7 @@ function precompileStep(op: u32, stage: u64): void {
   const retOff = argU64(a + 2);
   const retLen = argU64(a + 3);
   if (retLen > 0) writeRun(fMemData(DEPTH), 20, retOff, PRE_OUT, min<u64>(n, retLen));
-  addGas(child - preGasUsed);
+  addGas(child - precompileGasUsed());
   wrU64(G_STAGE, 0);
   memory.fill(W, 0, 32);
   store<u8>(W, 1, 31);
@@ -842,26 +815,7 @@ function copyCalldata(op: u32): void {
 function loadCode(): void {
   const c = DEPTH + 1;
   const e = fetchPreimage(read(G_OP_CODE_HASH), KIND_CODE);
-  const code = entryData(e);
-  const len = entryLen(e);
-  const chunk = SCRATCH + 0x1960;
-  let pushEnd: usize = 0;
-  let pc: usize = 0;
-  for (let i: usize = 0; i * 31 < len; i++) {
-    const start = i * 31;
-    while (pc < start) {
-      const b = <usize>load<u8>(code + pc);
-      if (b >= 0x60 && b <= 0x7f) {
-        pc += b - 0x5e;
-        pushEnd = pc;
-      } else pc++;
-    }
-    memory.fill(chunk, 0, 32);
-    store<u8>(chunk, <u8>(pushEnd > start ? min<usize>(31, pushEnd - start) : 0));
-    memory.copy(chunk + 1, code + start, min<usize>(31, len - start));
-    write((fCode(c) << 11) | <u64>i, chunk);
-  }
-  wrU64(fCode(c) + 1, <u64>len);
+  writeCodeChunks(c, entryData(e), entryLen(e));
   wrU64(G_STAGE, 9);
   wrU64(G_DEPTH, c);
 }

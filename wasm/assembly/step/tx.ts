@@ -9,6 +9,7 @@
  * index; `op.t0`: a creation's address; `op.t1`: the callee's code hash).
  */
 import { keccak256 } from "../lib/keccak";
+import { writeCodeChunks } from "./codeChunks";
 import { depositStep } from "./create";
 import { l1Fee } from "./fees";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
@@ -107,7 +108,6 @@ const LR: usize = SCRATCH + 0x4180;
 const VAL: usize = SCRATCH + 0x4200;
 const KIN: usize = SCRATCH + 0x4280;
 const H: usize = SCRATCH + 0x42c0;
-const CHUNK: usize = SCRATCH + 0x42e0;
 const W: usize = SCRATCH + 0x4300;
 const AL: usize = SCRATCH + 0x4320;
 const FA: usize = SCRATCH + 0x4340;
@@ -593,25 +593,7 @@ function loadTopCode(): void {
   memory.copy(H, read(G_OP_T1), 32);
   if (!eq32(H, EMPTY_CODE_HASH)) {
     const e = fetchPreimage(H, KIND_CODE);
-    const code = entryData(e);
-    const len = entryLen(e);
-    let pushEnd: usize = 0;
-    let pc: usize = 0;
-    for (let k: usize = 0; k * 31 < len; k++) {
-      const start = k * 31;
-      while (pc < start) {
-        const b = <usize>load<u8>(code + pc);
-        if (b >= 0x60 && b <= 0x7f) {
-          pc += b - 0x5e;
-          pushEnd = pc;
-        } else pc++;
-      }
-      memory.fill(CHUNK, 0, 32);
-      store<u8>(CHUNK, <u8>(pushEnd > start ? min<usize>(31, pushEnd - start) : 0));
-      memory.copy(CHUNK + 1, code + start, min<usize>(31, len - start));
-      write((fCode(0) << 11) | <u64>k, CHUNK);
-    }
-    wrU64(fCode(0) + 1, <u64>len);
+    writeCodeChunks(0, entryData(e), entryLen(e));
     write(fCode(0) + 2, H);
   }
   run();

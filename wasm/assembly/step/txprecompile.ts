@@ -11,16 +11,8 @@
  */
 import { BLAKE2F_INPUT, BLAKE2F_ONE_STEP_MAX, blake2fFlag, blake2fNext, blake2fRounds } from "./blake2f";
 import { readRun } from "./bytesio";
-import { precompile } from "./host";
-import {
-  ERR_PRECOMPILE_TOO_LARGE,
-  ERR_UNSUPPORTED_PRECOMPILE,
-  fail,
-  PRE_BYTES,
-  PRE_IN,
-  PRE_LIMIT,
-  PRE_OUT,
-} from "./layout";
+import { precompileGasUsed, runHostPrecompile } from "./hostPrecompile";
+import { ERR_PRECOMPILE_TOO_LARGE, fail, PRE_IN, PRE_LIMIT } from "./layout";
 import { modexpBegin, modexpGas, modexpInPieces, modexpLen, modexpNext, modexpOverBound } from "./modexp";
 import { MAX_PAIRING_INPUT } from "./pairing";
 import {
@@ -41,24 +33,9 @@ import {
   wrU64,
 } from "./state";
 
-/**
- * The gas precompile `id` leaves of `gas` on the `len` input bytes at `PRE_IN`, or -1 when it
- * fails. Identity (0x04) is computed here (15 + 3 per word), the others by the host.
- */
+/** The gas precompile `id` leaves of `gas` on the `len` input bytes at `PRE_IN`, or -1 when it fails. */
 function gasLeft(id: u32, len: u64, gas: u64): i64 {
-  if (id === 4) {
-    const cost = 15 + 3 * ((len + 31) / 32);
-    return cost > gas ? -1 : <i64>(gas - cost);
-  }
-  const r = precompile(id, PRE_IN, <u32>len, gas, PRE_OUT, <u32>PRE_BYTES);
-  if (r === -2) fail(ERR_UNSUPPORTED_PRECOMPILE, <u64>id);
-  if (r < 0) return -1;
-  const used = <u64>r >> 32;
-  const outLen = <u64>r & 0xffffffff;
-  // The output is dropped, but as for a call (§10) one over the limit is refused by name
-  // (unreachable: the longest, a modexp's, is at most 1,024 bytes under EIP-7823's bound).
-  if (outLen > PRE_LIMIT) fail(ERR_PRECOMPILE_TOO_LARGE, outLen);
-  return used > gas ? -1 : <i64>(gas - used);
+  return runHostPrecompile(id, len, gas) < 0 ? -1 : <i64>(gas - precompileGasUsed());
 }
 
 /**
