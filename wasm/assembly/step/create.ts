@@ -11,7 +11,7 @@ import { keccak256 } from "../lib/keccak";
 import { readRun } from "./bytesio";
 import { addGas, argBE, exceptional, expand, finish, gas, memoryGrew, msizeNow, useGas } from "./exec";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
-import { startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import { startWalk, storeWalkRoot, WALK_GET, WALK_PUT, walkFound, walkValue } from "./mpt";
 import { EMPTY_ROOT, keepsNodes } from "./mptNode";
 import { insertPreimage } from "./preimages";
 import { writeSnapshot } from "./snapshot";
@@ -117,11 +117,6 @@ function putAt(rootG: u64, key: usize, val: usize, len: usize, stage: u64): void
   memory.copy(ROOT, read(rootG), 32);
   startWalk(WALK_PUT, ROOT, key, val, len);
   next(stage);
-}
-
-function storeRoot(g: u64): void {
-  memory.copy(ROOT, walkRoot(), 32);
-  write(g, ROOT);
 }
 
 /** Ends the create without running code: `back` gas, empty return data, push 0, pc + 1. */
@@ -239,11 +234,11 @@ export function createStep(op: u32, stage: u64): void {
       return;
     }
     case 4:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       putAt(G_ACCESSED_ADDRESSES, addressKey(newAddress(ADDR)), ONE, 1, 5);
       return;
     case 5:
-      if (!walkFound()) storeRoot(G_ACCESSED_ADDRESSES);
+      if (!walkFound()) storeWalkRoot(G_ACCESSED_ADDRESSES);
       worldGet(addressKey(newAddress(ADDR)), 6);
       return;
     case 6: {
@@ -278,15 +273,15 @@ export function createStep(op: u32, stage: u64): void {
       return;
     }
     case 8:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       putNewAccount(9);
       return;
     case 9:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       putAt(G_CREATED, addressKey(newAddress(ADDR)), ONE, 1, 10);
       return;
     case 10:
-      storeRoot(G_CREATED);
+      storeWalkRoot(G_CREATED);
       initCreateFrame(op, DEPTH + 1);
       if (size === 0) {
         enterCreate();
@@ -470,7 +465,7 @@ export function depositStep(c: u64, outOff: u64, outSize: u64): i32 {
     putAt(G_WORLD_ROOT, addressKey(self20()), VAL, encodeAccountTo(VAL), 3);
     return 1;
   }
-  storeRoot(G_WORLD_ROOT);
+  storeWalkRoot(G_WORLD_ROOT);
   next(0);
   return 2;
 }

@@ -264,6 +264,23 @@ export function startWalk(mode: u64, root: usize, key: usize, val: usize, len: u
   }
 }
 
+const ROOT_COPY: usize = memory.data(32, 16);
+
+/**
+ * {@link startWalk} on the trie whose root is the 32-byte leaf at gindex `rootG` (copied first:
+ * a tree pointer is valid only until the next tree write).
+ */
+export function startWalkAt(mode: u64, rootG: u64, key: usize, val: usize, len: usize): void {
+  memory.copy(ROOT_COPY, read(rootG), 32);
+  startWalk(mode, ROOT_COPY, key, val, len);
+}
+
+/** After a put: stores the trie's new root at gindex `g`. */
+export function storeWalkRoot(g: u64): void {
+  memory.copy(ROOT_COPY, walkRoot(), 32);
+  write(g, ROOT_COPY);
+}
+
 /** After a walk: the value found (GET), copied to `dst`; returns its length (0: absent). */
 export function walkValue(dst: usize): usize {
   const n = <usize>rdU64(G_WALK_VALUE_LEN);

@@ -12,11 +12,11 @@ import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
 import {
   isPrecompileAddress,
   markFound,
-  startWalk,
+  startWalkAt,
+  storeWalkRoot,
   WALK_GET,
   WALK_PUT,
   walkFound,
-  walkRoot,
   walkValue,
 } from "./mpt";
 import {
@@ -89,20 +89,13 @@ function toSelf(): bool {
 }
 
 function get(rootG: u64, key: usize, stage: u64): void {
-  memory.copy(ROOT, read(rootG), 32);
-  startWalk(WALK_GET, ROOT, key, 0, 0);
+  startWalkAt(WALK_GET, rootG, key, 0, 0);
   next(stage);
 }
 
 function put(rootG: u64, key: usize, len: usize, stage: u64): void {
-  memory.copy(ROOT, read(rootG), 32);
-  startWalk(WALK_PUT, ROOT, key, VAL, len);
+  startWalkAt(WALK_PUT, rootG, key, VAL, len);
   next(stage);
-}
-
-function storeRoot(g: u64): void {
-  memory.copy(ROOT, walkRoot(), 32);
-  write(g, ROOT);
 }
 
 /** Whether `A`'s balance (kept in `op.balance`) is positive. */
@@ -140,7 +133,7 @@ export function selfdestructStep(stage: u64): void {
       return;
     case 1: {
       const cold = !walkFound();
-      if (cold) storeRoot(G_ACCESSED_ADDRESSES);
+      if (cold) storeWalkRoot(G_ACCESSED_ADDRESSES);
       wrU64(G_OP_FLAGS, cold ? COLD : 0);
       get(G_WORLD_ROOT, addressKey(self20()), 2);
       return;
@@ -193,11 +186,11 @@ export function selfdestructStep(stage: u64): void {
       return;
     }
     case 6:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       zeroSelf();
       return;
     case 7:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       markDestroyed();
       return;
     default:

@@ -13,7 +13,16 @@ import { writeCodeChunks } from "./codeChunks";
 import { depositStep } from "./create";
 import { l1Fee } from "./fees";
 import { ERR_BAD_STATE, fail, SCRATCH } from "./layout";
-import { isPrecompileAddress, startWalk, WALK_GET, WALK_PUT, walkFound, walkRoot, walkValue } from "./mpt";
+import {
+  isPrecompileAddress,
+  startWalk,
+  startWalkAt,
+  storeWalkRoot,
+  WALK_GET,
+  WALK_PUT,
+  walkFound,
+  walkValue,
+} from "./mpt";
 import { EMPTY_ROOT } from "./mptNode";
 import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import { receiptLogStep, receiptStart } from "./receipts";
@@ -136,20 +145,13 @@ function a20(g: u64): usize {
 }
 
 function get(rootG: u64, key: usize, stage: u64): void {
-  memory.copy(ROOT, read(rootG), 32);
-  startWalk(WALK_GET, ROOT, key, 0, 0);
+  startWalkAt(WALK_GET, rootG, key, 0, 0);
   next(stage);
 }
 
 function put(rootG: u64, key: usize, len: usize, stage: u64): void {
-  memory.copy(ROOT, read(rootG), 32);
-  startWalk(WALK_PUT, ROOT, key, VAL, len);
+  startWalkAt(WALK_PUT, rootG, key, VAL, len);
   next(stage);
-}
-
-function storeRoot(g: u64): void {
-  memory.copy(ROOT, walkRoot(), 32);
-  write(g, ROOT);
 }
 
 /** The sender's account kept in frame 0's `op` (decoded into the current account). */
@@ -251,15 +253,15 @@ export function txValidateStep(): void {
       return;
     }
     case 2:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       afterMint();
       return;
     case 3:
-      if (!walkFound()) storeRoot(warmSet(rdU64(G_CURSOR)));
+      if (!walkFound()) storeWalkRoot(warmSet(rdU64(G_CURSOR)));
       warmFrom(rdU64(G_CURSOR) + 1);
       return;
     case 4:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       begin();
       return;
     case 5: {
@@ -270,7 +272,7 @@ export function txValidateStep(): void {
       return;
     }
     case 6:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       get(G_WORLD_ROOT, addressKey(a20(G_TX_TO)), 7);
       return;
     case 7: {
@@ -286,7 +288,7 @@ export function txValidateStep(): void {
       return;
     }
     case 8:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       next(9);
       return;
     case 9: {
@@ -303,7 +305,7 @@ export function txValidateStep(): void {
       txBlake2fPieceStep();
       return;
     case 10:
-      if (!walkFound()) storeRoot(G_ACCESSED_ADDRESSES);
+      if (!walkFound()) storeWalkRoot(G_ACCESSED_ADDRESSES);
       get(G_WORLD_ROOT, addressKey(newAddress()), 11);
       return;
     case 11: {
@@ -335,22 +337,22 @@ export function txValidateStep(): void {
       return;
     }
     case 13:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       putNewAccount(14);
       return;
     case 14:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       memory.copy(VAL, ONE, 1);
       put(G_CREATED, addressKey(newAddress()), 1, 15);
       return;
     case 15:
-      storeRoot(G_CREATED);
+      storeWalkRoot(G_CREATED);
       write(fField(0, F_ADDRESS), read(G_OP_T0));
       run();
       return;
     case 20:
       // A failed deposit: only the mint and the nonce bump remain; it uses all its gas.
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       wrU64(G_TX_STATUS, 3);
       wrU64(G_TX_GAS_USED, rdU64(G_TX_GAS_LIMIT));
       next(9);
@@ -388,7 +390,7 @@ export function txValidateStep(): void {
       senderChecks();
       return;
     case 45:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       loadBE(read(G_TX_L1_FEE), LB);
       if (isZeroW(LB)) warmFrom(0);
       else get(G_WORLD_ROOT, addressKey(L1_FEE_VAULT), 46);
@@ -401,7 +403,7 @@ export function txValidateStep(): void {
       return;
     }
     case 47:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       warmFrom(0);
       return;
     default:
@@ -646,7 +648,7 @@ export function txFinalizeStep(): void {
   }
   switch (<i32>stage) {
     case 1:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       deleteFrom(rdU64(G_CURSOR) + 1);
       return;
     case 9:
@@ -664,7 +666,7 @@ export function txFinalizeStep(): void {
       return;
     }
     case 51:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       coinbaseFee();
       return;
     case 52: {
@@ -678,7 +680,7 @@ export function txFinalizeStep(): void {
       return;
     }
     case 53:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       afterFees();
       return;
     case 54: {
@@ -692,7 +694,7 @@ export function txFinalizeStep(): void {
       return;
     }
     case 55:
-      storeRoot(G_WORLD_ROOT);
+      storeWalkRoot(G_WORLD_ROOT);
       finish();
       return;
     case 60:

@@ -31,13 +31,14 @@ import {
   isPrecompileAddress,
   markFound,
   startWalk,
+  startWalkAt,
   WALK_GET,
   WALK_PUT,
   walkFound,
   walkRoot,
   walkValue,
 } from "./mpt";
-import { EMPTY_ROOT, MAX_VALUE } from "./mptNode";
+import { EMPTY_ROOT } from "./mptNode";
 import { entryData, entryLen, fetchPreimage, KIND_CODE } from "./preimages";
 import {
   G_ACCESSED_ADDRESSES,
@@ -359,8 +360,7 @@ function saveGas(): void {
 }
 
 function get(rootG: u64, key: usize, stage: u64): void {
-  memory.copy(ROOT, read(rootG), 32);
-  startWalk(WALK_GET, ROOT, key, 0, 0);
+  startWalkAt(WALK_GET, rootG, key, 0, 0);
   next(stage);
 }
 
@@ -371,9 +371,7 @@ function getAt(root: usize, key: usize, stage: u64): void {
 }
 
 function put(rootG: u64, key: usize, val: usize, len: usize, stage: u64): void {
-  if (len > MAX_VALUE) fail(ERR_BAD_STATE, 0);
-  memory.copy(ROOT, read(rootG), 32);
-  startWalk(WALK_PUT, ROOT, key, val, len);
+  startWalkAt(WALK_PUT, rootG, key, val, len);
   next(stage);
 }
 
