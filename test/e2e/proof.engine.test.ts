@@ -165,8 +165,12 @@ describe("prove --engine against a live engine", () => {
         targetChain: c.l2,
       });
       const l1Receipt = await c.l1Public.waitForTransactionReceipt({ hash });
-      const [l2Hash] = getL2TransactionHashes(l1Receipt);
-      const r = await c.l2Public.waitForTransactionReceipt({ hash: l2Hash!, timeout: 60_000 });
+      const l2Hashes = getL2TransactionHashes(l1Receipt);
+      expect({ status: l1Receipt.status, deposits: l2Hashes.length }).toEqual({
+        status: "success",
+        deposits: 1,
+      });
+      const r = await c.l2Public.waitForTransactionReceipt({ hash: l2Hashes[0]!, timeout: 60_000 });
       const head = await c.l2Public.getBlockNumber();
       let steps = 0;
       for (let n = 1n; n <= head; n++) {

@@ -186,7 +186,11 @@ export async function waitFor<T>(
   }
 }
 
-/** viem chains and clients for a devnet. */
+/**
+ * viem chains and clients for a devnet. The public clients keep no cache (`cacheTime: 0`): viem
+ * otherwise answers `getBlockNumber` from its last poll, which can be older than a receipt just
+ * returned by `waitForTransactionReceipt`.
+ */
 export function devnetClients(d: Devnet, accountIndex = 0) {
   const info = d.info;
   const l1: Chain = defineChain({
@@ -214,15 +218,21 @@ export function devnetClients(d: Devnet, accountIndex = 0) {
     l1,
     l2,
     account,
-    l1Public: createPublicClient({ chain: l1, transport: http(info.l1.rpcUrl), pollingInterval: 250 }).extend(
-      publicActionsL1(),
-    ),
+    l1Public: createPublicClient({
+      chain: l1,
+      transport: http(info.l1.rpcUrl),
+      pollingInterval: 250,
+      cacheTime: 0,
+    }).extend(publicActionsL1()),
     l1Wallet: createWalletClient({ chain: l1, account, transport: http(info.l1.rpcUrl) }).extend(
       walletActionsL1(),
     ),
-    l2Public: createPublicClient({ chain: l2, transport: http(info.l2.rpcUrl), pollingInterval: 250 }).extend(
-      publicActionsL2(),
-    ),
+    l2Public: createPublicClient({
+      chain: l2,
+      transport: http(info.l2.rpcUrl),
+      pollingInterval: 250,
+      cacheTime: 0,
+    }).extend(publicActionsL2()),
     l2Wallet: createWalletClient({ chain: l2, account, transport: http(info.l2.rpcUrl) }).extend(
       walletActionsL2(),
     ),
@@ -230,6 +240,7 @@ export function devnetClients(d: Devnet, accountIndex = 0) {
       chain: l2,
       transport: http(info.verifier.l2RpcUrl),
       pollingInterval: 250,
+      cacheTime: 0,
     }),
   };
 }
