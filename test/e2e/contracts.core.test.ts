@@ -689,6 +689,26 @@ describe("OptimismPortal deposits", () => {
     expect(nextBaseFee).toBeGreaterThan(prevBaseFee);
   });
 
+  test("a gas estimate made blocks before the deposit lands stays enough (wallets estimate exactly)", async () => {
+    const d = deposit(f.user.account.address, 0n, 100_000n, false, "0x");
+    const short: string[] = [];
+    for (let gap = 1; gap <= 5; gap++) {
+      for (let late = 1; late <= 5; late++) {
+        await send(f.publicClient, f.user, d); // the market's last block is now this one
+        await f.testClient.mine({ blocks: gap });
+        const est = await f.publicClient.estimateContractGas({ ...d, account: f.user.account });
+        await f.testClient.mine({ blocks: late });
+        const r = await send(f.publicClient, f.user, { ...d, gas: est }, { allowRevert: true });
+        // The burn is what makes the gas used depend on the block: it must have run.
+        const block = await f.publicClient.getBlock({ blockNumber: r.blockNumber });
+        expect(block.baseFeePerGas!).toBeLessThan(parseGwei("1"));
+        if (r.status !== "success")
+          short.push(`estimated ${gap} blocks after the last deposit, landed ${late} later`);
+      }
+    }
+    expect(short).toEqual([]);
+  });
+
   test("getters", async () => {
     const read = (functionName: string) =>
       f.publicClient.readContract({ ...portal(), functionName } as never) as Promise<unknown>;

@@ -30,6 +30,16 @@ abstract contract ResourceMetering {
     /// @notice Floor of the base fee.
     uint128 public constant MINIMUM_BASE_FEE = 1 gwei;
 
+    /// @notice Rounds of the fee decay (see `_decay`).
+    uint256 internal constant DECAY_BITS = 10;
+
+    /// @notice Gas a metered call must hold beyond its burn when the burn starts. The burn loop
+    ///         overshoots by up to one iteration, by an amount that depends on the gas used
+    ///         before it, which differs between a wallet's estimate and the block the deposit
+    ///         lands in (viem estimates exactly, with no headroom). The margin enters every
+    ///         estimate and is not spent.
+    uint256 internal constant BURN_MARGIN = 1_000;
+
     /// @notice Current market state.
     ResourceParams public params;
 
@@ -53,10 +63,8 @@ abstract contract ResourceMetering {
             int256 used = int256(uint256(p.prevBoughtGas));
             int256 fee = prevFee + (prevFee * (used - target)) / target / int256(uint256(BASE_FEE_MAX_CHANGE_DENOMINATOR));
             uint256 next = fee < int256(uint256(MINIMUM_BASE_FEE)) ? MINIMUM_BASE_FEE : uint256(fee);
-            if (blockDiff > 1) {
-                // Blocks in between bought nothing: each lowers the fee by 1/denominator.
-                next = _decay(next, blockDiff - 1);
-            }
+            // Blocks in between bought nothing: each lowers the fee by 1/denominator.
+            next = _decay(next, blockDiff - 1);
             if (next < MINIMUM_BASE_FEE) next = MINIMUM_BASE_FEE;
             if (next > type(uint128).max) next = type(uint128).max;
             p.prevBaseFee = uint128(next);
@@ -74,18 +82,32 @@ abstract contract ResourceMetering {
         uint256 l1BaseFee = block.basefee > 1 gwei ? block.basefee : 1 gwei;
         uint256 gasToCharge = cost / l1BaseFee;
         uint256 used_ = _initialGas - gasleft();
-        if (gasToCharge > used_) _burnGas(gasToCharge - used_);
+        if (gasToCharge > used_) {
+            uint256 burn = gasToCharge - used_;
+            // used_ + burn is fixed, so this holds or fails alike for every gas use before it:
+            // a gas estimate made in one block stays enough in the block the deposit lands in.
+            require(gasleft() >= burn + BURN_MARGIN, "ResourceMetering: gas limit too low for the burn");
+            _burnGas(burn);
+        }
     }
 
     /// @notice `_fee` × (1 − 1/denominator)^`_blocks`, by squaring in 18-decimal fixed point.
+    ///         Runs DECAY_BITS rounds whatever `_blocks` is, without branching on its bits, so its
+    ///         gas does not depend on how many blocks passed (see BURN_MARGIN). `_blocks` is
+    ///         capped at 2^DECAY_BITS − 1: (7/8)^1023 takes any fee below the floor.
     function _decay(uint256 _fee, uint256 _blocks) private pure returns (uint256) {
         uint256 d = BASE_FEE_MAX_CHANGE_DENOMINATOR;
         uint256 factor = (1e18 * (d - 1)) / d;
         uint256 r = 1e18;
-        while (_blocks > 0 && r > 0) {
-            if (_blocks & 1 == 1) r = (r * factor) / 1e18;
-            factor = (factor * factor) / 1e18;
-            _blocks >>= 1;
+        uint256 n = _blocks < (1 << DECAY_BITS) ? _blocks : (1 << DECAY_BITS) - 1;
+        // r, factor ≤ 1e18, so no product exceeds 1e36.
+        unchecked {
+            for (uint256 i = 0; i < DECAY_BITS; ++i) {
+                // Multiplies by `factor` when bit i of n is set, by 1 otherwise.
+                uint256 bit = (n >> i) & 1;
+                r = (r * (1e18 - bit * (1e18 - factor))) / 1e18;
+                factor = (factor * factor) / 1e18;
+            }
         }
         return (_fee * r) / 1e18;
     }
