@@ -3,7 +3,7 @@
  * {@link OreStateManager} whose trie nodes and code live in the engine's {@link Store} (Ore's MPT,
  * keyed by hash, never pruned, so any past state root stays readable), and a VM whose BLOCKHASH
  * asks the chain (which answers from the ancestors of the block being executed) and whose point
- * evaluation (0x0a) loads kzg-wasm on first use (`kzg.ts`).
+ * evaluation (0x0a) runs on Ore's KZG verifier (`kzg.ts`).
  */
 import { paramsBlock } from "@ethereumjs/block";
 import { Common, Hardfork, Mainnet, type ParamsDict } from "@ethereumjs/common";
@@ -77,7 +77,7 @@ export function createStateManager(store: NodeStore, stateRoot?: Uint8Array): Or
 
 /**
  * A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. Point evaluation (0x0a) sets
- * `common.customCrypto.kzg` from kzg-wasm the first time it runs; modexp (0x05) refuses a declared
+ * `common.customCrypto.kzg` to Ore's KZG verifier the first time it runs; modexp (0x05) refuses a declared
  * length over 1,024 bytes (EIP-7823, `core/engine/modexp.ts`) and the pairing (0x08) an input over
  * 256 pairs (`core/engine/pairing.ts`).
  */

@@ -10,8 +10,7 @@
  *
  * Whole blocks run in block mode from BlockStart through BlockEnd and are checked against the
  * engine's block: state root, gas used, receipts root, logs bloom and the block hash. Point
- * evaluation (0x0a) runs on the engine's KZG (kzg-wasm, `../engine/kzg.ts`), loaded only when
- * the block reaches one.
+ * evaluation (0x0a) runs on the engine's KZG verifier (`../engine/kzg.ts`).
  * Exit 0 on success, 1 when the
  * machine refuses a step (unsupported opcode or phase), 2 on a usage or input error.
  */
@@ -30,7 +29,7 @@ import {
 } from "../../core/proof/generator.ts";
 import { encodeProof } from "../../core/proof/proofFile.ts";
 import { blockRootsAtAsync, generateBlockAsync } from "../../core/proof/txs.ts";
-import { loadKzg } from "../engine/kzg.ts";
+import { oreKzg } from "../engine/kzg.ts";
 import { engineBlock } from "./engineBlock.ts";
 import { engineFrame } from "./engineFrame.ts";
 
@@ -56,7 +55,7 @@ async function proveBlock(url: string, number: bigint, out: string): Promise<boo
   try {
     const trace = await generateBlockAsync(b.req, b.fetch, {
       witnesses: opts["no-witness"] !== true,
-      kzg: loadKzg,
+      kzg: oreKzg,
     });
     const ms = Math.round(performance.now() - t0);
     const request = { engine: url, block: number.toString(), blockHash: b.block.hash, txs: b.req.txs.length };
@@ -131,7 +130,7 @@ async function proveBlock(url: string, number: bigint, out: string): Promise<boo
 async function blockLazy(url: string, number: bigint, indices: number[]): Promise<void> {
   const b = await fetchBlock(url, number);
   const t0 = performance.now();
-  const roots = await blockRootsAtAsync(b.req, indices, b.fetch, { kzg: loadKzg });
+  const roots = await blockRootsAtAsync(b.req, indices, b.fetch, { kzg: oreKzg });
   const ms = Math.round(performance.now() - t0);
   console.log(JSON.stringify({ roots: Object.fromEntries([...roots].map(([i, r]) => [i, toHex(r)])), ms }));
 }
