@@ -14,6 +14,7 @@ export { l2ToL1MessagePasserAbi, l2ToL1MessagePasserBytecode, l2ToL1MessagePasse
 export { optimismMintableERC20Abi, optimismMintableERC20Bytecode, optimismMintableERC20DeployedBytecode } from "./OptimismMintableERC20.ts";
 export { optimismMintableERC20FactoryAbi, optimismMintableERC20FactoryBytecode, optimismMintableERC20FactoryDeployedBytecode } from "./OptimismMintableERC20Factory.ts";
 export { optimismPortalAbi, optimismPortalBytecode, optimismPortalDeployedBytecode } from "./OptimismPortal.ts";
+export { stepWitnessHarnessAbi, stepWitnessHarnessBytecode, stepWitnessHarnessDeployedBytecode } from "./StepWitnessHarness.ts";
 export { systemConfigAbi, systemConfigBytecode, systemConfigDeployedBytecode } from "./SystemConfig.ts";
 export { testERC20Abi, testERC20Bytecode, testERC20DeployedBytecode } from "./TestERC20.ts";
 export { testTargetAbi, testTargetBytecode, testTargetDeployedBytecode } from "./TestTarget.ts";
