@@ -6,7 +6,7 @@
 import { MissingPreimageError, ProofFormatError } from "./errors.ts";
 import { type FrameRequest, writeFrameState } from "./frameState.ts";
 import { frameG, G, Phase } from "./layout.ts";
-import { StepMachine } from "./machine.ts";
+import { type MachineOptions, StepMachine } from "./machine.ts";
 
 /** How the top frame ended (read from `tx` after the trace). */
 export interface FrameResult {
@@ -38,6 +38,8 @@ export interface GenerateOptions {
   maxSteps?: number;
   /** Pack per-step witnesses and access lists (default true). */
   witnesses?: boolean;
+  /** The machine's options (a KZG for point evaluation). */
+  machine?: MachineOptions;
 }
 
 /** The top frame's outcome from a machine whose trace has ended. */
@@ -108,7 +110,7 @@ function* traceFrame(
 ): Generator<Uint8Array, Trace, Uint8Array | undefined> {
   const maxSteps = opts.maxSteps ?? 10_000_000;
   const withWitnesses = opts.witnesses ?? true;
-  const m = new StepMachine(withWitnesses ? "generator" : "lazy");
+  const m = new StepMachine(withWitnesses ? "generator" : "lazy", opts.machine);
   writeFrameState(m, req);
   const roots = [m.root()];
   const witnesses: Uint8Array[] = [];
@@ -132,9 +134,10 @@ function* traceFrame(
 function* rootsAt(
   req: FrameRequest,
   indices: readonly number[],
-  maxSteps: number,
+  opts: { maxSteps?: number; machine?: MachineOptions },
 ): Generator<Uint8Array, Map<number, Uint8Array>, Uint8Array | undefined> {
-  const m = new StepMachine("lazy");
+  const maxSteps = opts.maxSteps ?? 10_000_000;
+  const m = new StepMachine("lazy", opts.machine);
   writeFrameState(m, req);
   return yield* lazyRoots(m, indices, maxSteps, running);
 }
@@ -189,9 +192,9 @@ export function generateFrameAsync(
 export function frameRootsAt(
   req: FrameRequest,
   indices: readonly number[],
-  opts: { maxSteps?: number } = {},
+  opts: { maxSteps?: number; machine?: MachineOptions } = {},
 ): Map<number, Uint8Array> {
-  return runSync(rootsAt(req, indices, opts.maxSteps ?? 10_000_000));
+  return runSync(rootsAt(req, indices, opts));
 }
 
 /** {@link frameRootsAt}, asking `fetch` for the preimages `req.world` does not have. */
@@ -199,7 +202,7 @@ export function frameRootsAtAsync(
   req: FrameRequest,
   indices: readonly number[],
   fetch: AsyncPreimageSource,
-  opts: { maxSteps?: number } = {},
+  opts: { maxSteps?: number; machine?: MachineOptions } = {},
 ): Promise<Map<number, Uint8Array>> {
-  return runAsync(rootsAt(req, indices, opts.maxSteps ?? 10_000_000), fetch);
+  return runAsync(rootsAt(req, indices, opts), fetch);
 }

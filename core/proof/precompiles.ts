@@ -12,7 +12,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
 
-/** What `verifyProof` of EIP-4844's point evaluation takes (kzg-wasm, c-kzg style, hex strings). */
+/**
+ * What `verifyProof` of EIP-4844's point evaluation takes (c-kzg style, hex strings): Ore's own
+ * (`node/engine/kzgVerify.ts`) or kzg-wasm, which tests use as a reference.
+ */
 export interface KzgVerifier {
   verifyProof(commitment: string, z: string, y: string, proof: string): boolean;
 }

@@ -259,9 +259,9 @@ export function generateBlock(req: BlockRequest, opts: TraceOptions = {}): TxsTr
 
 /**
  * Runs `req` in block mode until `Done`, asking `fetch` for the preimages it misses. `kzg` may
- * be a loader instead of a verifier (a KZG setup can take seconds to load): it is called only
- * when the block reaches a point evaluation, and the block then runs again from the start with
- * the loaded verifier.
+ * be a loader instead of a verifier (for a KZG with a costly setup, such as kzg-wasm's): it is
+ * called only when the block reaches a point evaluation, and the block then runs again from the
+ * start with the loaded verifier.
  */
 export async function generateBlockAsync(
   req: BlockRequest,

@@ -246,7 +246,10 @@ try {
   if (lazy !== undefined) {
     const idx = lazyIndices(lazy);
     const t0 = performance.now();
-    const roots = fetch ? await frameRootsAtAsync(req, idx, fetch) : frameRootsAt(req, idx);
+    const machine = { kzg: oreKzg };
+    const roots = fetch
+      ? await frameRootsAtAsync(req, idx, fetch, { machine })
+      : frameRootsAt(req, idx, { machine });
     const ms = Math.round(performance.now() - t0);
     console.log(JSON.stringify({ roots: Object.fromEntries([...roots].map(([i, r]) => [i, toHex(r)])), ms }));
     process.exit(0);
@@ -254,7 +257,7 @@ try {
   const out = str("out");
   if (out === undefined) usage("missing --out <file> (or --lazy)");
   const t0 = performance.now();
-  const genOpts = { witnesses: opts["no-witness"] !== true };
+  const genOpts = { witnesses: opts["no-witness"] !== true, machine: { kzg: oreKzg } };
   const trace = fetch ? await generateFrameAsync(req, fetch, genOpts) : generateFrame(req, genOpts);
   const ms = Math.round(performance.now() - t0);
   writeFileSync(out, encodeProof({ mode: "frame", request, ...trace }));

@@ -1,6 +1,6 @@
 /**
  * Point evaluation (0x0a, EIP-4844) inside blocks Ore's engine built, proved in block mode with
- * the engine's KZG (kzg-wasm, `../engine/kzg.ts`) as the machine's host, as in
+ * the engine's KZG (`../engine/kzg.ts`, Ore's verifier over @noble) as the machine's host, as in
  * `contracts.test.ts`: every block's state root, gas used, receipts root, logs bloom and block
  * hash from the machine equal the engine's, and every step verifies from its witness. Calls go
  * to 0x0a directly (a deposit among them) and through a contract (`testdata/PointEvaluation.sol`:

@@ -3,7 +3,7 @@
  * version 3; versions 2 and 1 made from it still read),
  * `bun run verify` and `deno task verify` accept it (whole chain and single steps) and refuse
  * tampered, truncated and malformed files with the documented exit codes; lazy mode prints
- * the same roots as the file; a trace the machine cannot run is refused by name.
+ * the same roots as the file; point evaluation (0x0a) proves and verifies in frame mode.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { toHex } from "../../core/bytes.ts";
 import { sha256 } from "../../core/hash/sha256.ts";
 import { decodeProof, encodeProof } from "../../core/proof/proofFile.ts";
+import { monomialCommitment, pointEvaluationInput, pointProof } from "../../node/engine/kzgTesting.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
@@ -143,9 +144,27 @@ describe("prove and verify CLIs", () => {
     expect(prove("--code", "0x00").code).toBe(2);
   });
 
-  test("a trace with a precompile the machine lacks is refused by name", () => {
-    const p = prove("--code", "0x5f5f5f5f600a5afa", "--out", join(dir, "kzg.json"));
-    expect(p.code).toBe(1);
-    expect(p.stderr).toContain("unsupported precompile 0x0a");
+  test("point evaluation (0x0a) in frame mode: a valid and a wrong proof, each verified by Bun and Deno", () => {
+    // CALLDATACOPY the 192-byte input, STATICCALL 0x0a; the frame reverts (status 2) when the call failed.
+    const code = "0x60c06000600037604060c060c06000600a5afa15601857005b60006000fd";
+    const coeffs = [3n, 1n, 4n, 1n, 5n];
+    const z = 0x1234_5678n;
+    const { y, proof } = pointProof(coeffs, z);
+    const commitment = monomialCommitment(coeffs);
+    for (const [wantY, status] of [
+      [y, 1],
+      [y + 1n, 2],
+    ] as const) {
+      const out = join(dir, `kzg${status}.orep`);
+      const calldata = toHex(pointEvaluationInput(commitment, z, wantY, proof));
+      const p = prove("--code", code, "--calldata", calldata, "--out", out);
+      expect(p.code).toBe(0);
+      const summary = JSON.parse(p.stdout);
+      expect(summary.status).toBe(status);
+      for (const v of [verifyBun(out), verifyDeno(out)]) {
+        expect(v.code).toBe(0);
+        expect(JSON.parse(v.stdout)).toMatchObject({ valid: true, checked: summary.steps });
+      }
+    }
   });
 });
