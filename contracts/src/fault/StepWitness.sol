@@ -184,22 +184,23 @@ library StepWitness {
     /// @dev Decodes the tree in [base + 5, treeEnd) into nodes allocated from the free memory
     ///      pointer, hashing each inner node as soon as its right subtree is complete, and sets
     ///      `wit.tree`. Iterative: the open inner node (`cur`) keeps its parent in its meta word,
-    ///      so no stack is needed. Returns where the tree ended.
+    ///      so no stack is needed. The depth check happens at an inner node of depth 64, which
+    ///      is where the WASM and TypeScript decoders refuse its first child (same offset).
+    ///      Returns where the tree ended (on an error, the error's code, offset and tag).
     function _decodeTree(Witness memory wit, uint256 base, uint256 treeEnd) private view returns (uint256 pos) {
         uint256 code;
         uint256 errAt;
         uint256 tag;
         assembly ("memory-safe") {
-            let free := mload(0x40)
+            // A sentinel above the root: the root becomes its left child, so every node has a
+            // parent to attach to and the walk ends when it climbs back to the sentinel.
+            let top := mload(0x40)
+            mstore(add(top, 32), 0)
+            let free := add(top, 64)
             pos := add(base, 5)
-            let cur := 0
+            let cur := top
             let depth := 0
             for {} 1 {} {
-                if gt(depth, 64) {
-                    code := 1
-                    errAt := sub(pos, base)
-                    break
-                }
                 if iszero(lt(pos, treeEnd)) {
                     code := 2
                     errAt := sub(pos, base)
@@ -213,15 +214,16 @@ library StepWitness {
                 }
                 let n := free
                 free := add(free, 64)
-                switch cur
-                case 0 { mstore(wit, n) }
-                default {
-                    let meta := mload(add(cur, 32))
-                    switch and(meta, PTR_MASK)
-                    case 0 { mstore(add(cur, 32), or(meta, n)) }
-                    default { mstore(add(cur, 32), or(meta, shl(64, n))) }
-                }
+                // The left slot if empty, else the right one.
+                let meta := mload(add(cur, 32))
+                mstore(add(cur, 32), or(meta, shl(shl(6, gt(and(meta, PTR_MASK), 0)), n)))
                 if tag {
+                    // An inner node at depth 64 would have children at depth 65.
+                    if eq(depth, 64) {
+                        code := 1
+                        errAt := sub(add(pos, 1), base)
+                        break
+                    }
                     mstore(add(n, 32), shl(128, cur))
                     cur := n
                     depth := add(depth, 1)
@@ -237,8 +239,8 @@ library StepWitness {
                 mstore(add(n, 32), 0)
                 pos := add(pos, 33)
                 // Close every inner node whose right subtree this terminal completed.
-                for {} cur {} {
-                    let meta := mload(add(cur, 32))
+                for {} 1 {} {
+                    meta := mload(add(cur, 32))
                     let r := and(shr(64, meta), PTR_MASK)
                     if iszero(r) { break }
                     mstore(0, mload(and(meta, PTR_MASK)))
@@ -247,8 +249,9 @@ library StepWitness {
                     cur := and(shr(128, meta), PTR_MASK)
                     depth := sub(depth, 1)
                 }
-                if iszero(cur) { break }
+                if eq(cur, top) { break }
             }
+            mstore(wit, and(mload(add(top, 32)), PTR_MASK))
             mstore(0x40, free)
         }
         if (code == 1) revert WitnessTooDeep(errAt);
