@@ -17,10 +17,15 @@ import {
   l1StandardBridgeAbi,
   l2OutputOracleAbi,
   optimismPortalAbi,
+  stepWitnessHarnessAbi,
   testERC20Abi,
   testERC20Bytecode,
 } from "../contracts/artifacts/index.ts";
+import { deployStepWitnessHarness, syntheticWitness } from "../contracts/stepWitnessTesting.ts";
 import { type L1Fixture, send, setupL1, WithdrawalHarness } from "../contracts/testing.ts";
+import { StepMachine } from "../core/proof/machine.ts";
+import { blockSample } from "../core/proof/proofFileTesting.ts";
+import { decodeWitness } from "../core/proof/witness.ts";
 import { machine } from "./harness.ts";
 
 const HARDFORK = "osaka";
@@ -212,10 +217,126 @@ async function measure(): Promise<Row[]> {
       ),
       notes: "test token (plain ERC-20), escrow slot already non-zero",
     });
+    rows.push(...(await stepWitnessRows(f)));
     return rows;
   } finally {
     await f.stop();
   }
+}
+
+/** Bytes of `b` that are zero and non-zero (calldata is priced by them). */
+function zeroCount(b: Uint8Array): number {
+  return b.reduce((n, x) => n + (x === 0 ? 1 : 0), 0);
+}
+
+/**
+ * `StepWitness.sol` (docs/fault-proof.md §8.2.1): a transaction carrying a witness in calldata to
+ * `StepWitnessHarness.load` (decode, hash, compare with the pre-root), for a mean-size and the
+ * largest witness of a sample block, the post-step root of the largest (its writes set and the
+ * tree rehashed), and two synthetic witnesses of §4.2's worst shapes. The notes give the
+ * library's own execution gas, measured inside the call with `gasleft()`.
+ */
+async function stepWitnessRows(f: L1Fixture): Promise<Row[]> {
+  const harness = await deployStepWitnessHarness(f.publicClient, f.deployer);
+  const h = { address: harness, abi: stepWitnessHarnessAbi } as const;
+  const p = blockSample(20);
+  const mean = p.witnesses.reduce((n, w) => n + w.length, 0) / p.witnesses.length;
+  const near = p.witnesses.reduce(
+    (a, w, i) => (Math.abs(w.length - mean) < Math.abs(p.witnesses[a]!.length - mean) ? i : a),
+    0,
+  );
+  const big = p.witnesses.reduce((a, w, i) => (w.length > p.witnesses[a]!.length ? i : a), 0);
+  const hex = (b: Uint8Array): Hex => toHex(b);
+  const tx = async (data: Hex): Promise<bigint> => {
+    await pinBaseFee(f);
+    const hash = await f.user.sendTransaction({ to: harness, data });
+    const r = await f.publicClient.waitForTransactionReceipt({ hash });
+    if (r.status !== "success") throw new Error("StepWitnessHarness call reverted");
+    return r.gasUsed;
+  };
+  const exec = async (w: Uint8Array): Promise<bigint> =>
+    (await f.publicClient.readContract({ ...h, functionName: "measure", args: [hex(w)] }))[1];
+  const shape = (w: Uint8Array): string => {
+    const d = decodeWitness(w);
+    let inner = 0;
+    const walk = (n: typeof d.tree): void => {
+      if ("left" in n) {
+        inner++;
+        walk(n.left);
+        walk(n.right);
+      }
+    };
+    walk(d.tree);
+    const pre = d.preimages.reduce((n, x) => n + x.length, 0);
+    return `${w.length.toLocaleString("en-US")} B (${zeroCount(w).toLocaleString("en-US")} zero), ${inner} SHA-256 compressions, ${pre.toLocaleString("en-US")} preimage B`;
+  };
+  const load = async (operation: string, w: Uint8Array, root: Uint8Array, what: string): Promise<Row> => ({
+    operation,
+    gas: await tx(encodeFunctionData({ ...h, functionName: "load", args: [hex(w), hex(root)] })),
+    notes: `${what}: ${shape(w)}; library execution ${(await exec(w)).toLocaleString("en-US")} gas`,
+  });
+  const rows: Row[] = [];
+  const steps = `${p.witnesses.length.toLocaleString("en-US")}-step sample block (deposit + 20 transactions)`;
+  rows.push(
+    await load(
+      "step witness: decode + root check (`StepWitness.load`), mean-size witness",
+      p.witnesses[near]!,
+      p.roots[near]!,
+      `step ${near} of a ${steps}, mean ${Math.round(mean).toLocaleString("en-US")} B`,
+    ),
+  );
+  rows.push(
+    await load(
+      "step witness: decode + root check, largest witness of the sample",
+      p.witnesses[big]!,
+      p.roots[big]!,
+      `step ${big}`,
+    ),
+  );
+  // The post-step root: the values the WASM verifier's step left at every gindex it touched.
+  const m = new StepMachine("verifier");
+  m.loadWitness(p.witnesses[big]!);
+  m.step();
+  const sets = p.access[big]!.filter((g) => g >= 2n).sort(
+    (a, b) => b.toString(2).length - a.toString(2).length,
+  );
+  const values = sets.map((g) => hex(m.getLeaf(g)));
+  const post = await f.publicClient.readContract({
+    ...h,
+    functionName: "post",
+    args: [hex(p.witnesses[big]!), hex(p.roots[big]!), sets, values],
+  });
+  if (post !== hex(p.roots[big + 1]!)) throw new Error("StepWitness: post-step root differs from r[n+1]");
+  rows.push({
+    operation: "step witness: decode + root check + the step's writes + post root, largest witness",
+    gas: await tx(
+      encodeFunctionData({
+        ...h,
+        functionName: "post",
+        args: [hex(p.witnesses[big]!), hex(p.roots[big]!), sets, values],
+      }),
+    ),
+    notes: `${sets.length} gindices set (every one the step touched, deepest first); equals r[n+1]`,
+  });
+  const worst = syntheticWitness(283, [6765], 9);
+  rows.push(
+    await load(
+      "step witness: decode + root check, synthetic worst measured step",
+      worst.witness,
+      worst.root,
+      "§11's worst step shape (283 compressions, a 6,765-byte code preimage), random terminal values",
+    ),
+  );
+  const txLoad = syntheticWitness(60, [262_144], 10);
+  rows.push(
+    await load(
+      "step witness: decode + root check, a 262,144-byte transaction preimage",
+      txLoad.witness,
+      txLoad.root,
+      "`TxLoad` bound (§4.2: 60 leaves, the largest preimage), random bytes; under EIP-7825's 16,777,216 cap",
+    ),
+  );
+  return rows;
 }
 
 function table(rows: Row[]): string {
@@ -235,6 +356,9 @@ const md = [
   "first-write costs are excluded. The L1 base fee is pinned at 10 gwei; below 1 gwei the",
   "portal's deposit gas market would burn more L1 gas for large deposits (see docs/contracts.md).",
   "Contracts are compiled with solc 0.8.37, optimizer on (200 runs), evmVersion cancun.",
+  "The step-witness rows (`contracts/src/fault/StepWitness.sol`, docs/fault-proof.md §8.2.1) are",
+  "transactions carrying a witness as calldata to `StepWitnessHarness`, which writes no storage (one",
+  "run each); their notes give the library's own execution gas, measured inside the call.",
   "",
   table(rows),
   "",
