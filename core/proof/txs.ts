@@ -7,7 +7,7 @@
  */
 import { toHex } from "../bytes.ts";
 import { keccak256 } from "../hash/keccak.ts";
-import { ProofFormatError, UnsupportedStepError } from "./errors.ts";
+import { ProofFormatError } from "./errors.ts";
 import type { FrameBlock, FrameWorld } from "./frameState.ts";
 import { type AsyncPreimageSource, lazyRoots, runAsync, runSync, stepOnce } from "./generator.ts";
 import { G, GI, gBlockBloom, gBlockHash, gInTxHash, Phase } from "./layout.ts";
@@ -257,30 +257,15 @@ export function generateBlock(req: BlockRequest, opts: TraceOptions = {}): TxsTr
   return runSync(traceTxs(m, opts));
 }
 
-/**
- * Runs `req` in block mode until `Done`, asking `fetch` for the preimages it misses. `kzg` may
- * be a loader instead of a verifier (for a KZG with a costly setup, such as kzg-wasm's): it is
- * called only when the block reaches a point evaluation, and the block then runs again from the
- * start with the loaded verifier.
- */
-export async function generateBlockAsync(
+/** Runs `req` in block mode until `Done`, asking `fetch` for the preimages it misses. */
+export function generateBlockAsync(
   req: BlockRequest,
   fetch: AsyncPreimageSource,
-  opts: Omit<TraceOptions, "kzg"> & { kzg?: KzgVerifier | (() => Promise<KzgVerifier>) } = {},
+  opts: TraceOptions = {},
 ): Promise<TxsTrace> {
-  const run = (o: TraceOptions): Promise<TxsTrace> => {
-    const m = new StepMachine(o.witnesses === false ? "lazy" : "generator", machineOptions(o));
-    writeBlockState(m, req);
-    return runAsync(traceTxs(m, o), fetch);
-  };
-  const { kzg, ...rest } = opts;
-  if (typeof kzg !== "function") return run({ ...rest, kzg });
-  try {
-    return await run(rest);
-  } catch (e) {
-    if (!refusedPointEvaluation(e)) throw e;
-    return run({ ...rest, kzg: await kzg() });
-  }
+  const m = new StepMachine(opts.witnesses === false ? "lazy" : "generator", machineOptions(opts));
+  writeBlockState(m, req);
+  return runAsync(traceTxs(m, opts), fetch);
 }
 
 /** Whether a block-mode trace goes on: it has not reached `Done`. */
@@ -303,29 +288,16 @@ export function blockRootsAt(
   return runSync(lazyRoots(m, indices, opts.maxSteps ?? 10_000_000, blockLive));
 }
 
-/**
- * {@link blockRootsAt}, asking `fetch` for the preimages it misses; `kzg` may be a loader, called
- * only when the block reaches a point evaluation (as in {@link generateBlockAsync}).
- */
-export async function blockRootsAtAsync(
+/** {@link blockRootsAt}, asking `fetch` for the preimages it misses. */
+export function blockRootsAtAsync(
   req: BlockRequest,
   indices: readonly number[],
   fetch: AsyncPreimageSource,
-  opts: { maxSteps?: number; kzg?: KzgVerifier | (() => Promise<KzgVerifier>) } = {},
+  opts: Pick<TraceOptions, "maxSteps" | "kzg"> = {},
 ): Promise<Map<number, Uint8Array>> {
-  const run = (kzg?: KzgVerifier): Promise<Map<number, Uint8Array>> => {
-    const m = new StepMachine("lazy", machineOptions({ kzg }));
-    writeBlockState(m, req);
-    return runAsync(lazyRoots(m, indices, opts.maxSteps ?? 10_000_000, blockLive), fetch);
-  };
-  const { kzg } = opts;
-  if (typeof kzg !== "function") return run(kzg);
-  try {
-    return await run();
-  } catch (e) {
-    if (!refusedPointEvaluation(e)) throw e;
-    return run(await kzg());
-  }
+  const m = new StepMachine("lazy", machineOptions(opts));
+  writeBlockState(m, req);
+  return runAsync(lazyRoots(m, indices, opts.maxSteps ?? 10_000_000, blockLive), fetch);
 }
 
 const NO_KZG: MachineOptions = {};
@@ -340,9 +312,4 @@ function machineOptions(opts: TraceOptions): MachineOptions {
     withKzg.set(opts.kzg, o);
   }
   return o;
-}
-
-/** The machine refused precompile 0x0a for want of a KZG verifier (error 12, `machine.ts`). */
-function refusedPointEvaluation(e: unknown): boolean {
-  return e instanceof UnsupportedStepError && e.details?.code === 12 && e.details.arg === "10";
 }

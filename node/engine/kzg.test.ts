@@ -12,7 +12,7 @@ import { toHex } from "../../core/bytes.ts";
 import { seededRandom } from "../../core/mpt/testing.ts";
 import { cancunPrecompiles } from "../../core/proof/precompiles.ts";
 import { BLS_MODULUS, blobToKzgCommitment, FIELD_ELEMENTS_PER_BLOB } from "../rollup/kzg.ts";
-import { type Kzg, loadKzg, POINT_EVALUATION_ADDRESS } from "./kzg.ts";
+import { oreKzg as kzg, POINT_EVALUATION_ADDRESS } from "./kzg.ts";
 import {
   evaluate,
   monomialCommitment,
@@ -27,7 +27,6 @@ const COEFFS = [5n, 0x1234_5678_9abc_def0n, BLS_MODULUS - 3n, 0xdead_beefn, 7n];
 const OUTPUT = toHex(new Uint8Array([...word(BigInt(FIELD_ELEMENTS_PER_BLOB)), ...word(BLS_MODULUS)]));
 
 let e: TestEngine;
-let kzg: Kzg;
 let commitment: Uint8Array;
 const rand = seededRandom(4844);
 const randomZ = (): bigint => {
@@ -39,7 +38,6 @@ const randomZ = (): bigint => {
 beforeAll(async () => {
   e = await testEngine(":memory:");
   commitment = blobToKzgCommitment(polynomialBlob(COEFFS));
-  kzg = await loadKzg();
 }, 120_000);
 
 /** 21,000 plus 4 per zero and 16 per non-zero calldata byte. */

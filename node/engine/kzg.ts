@@ -5,12 +5,11 @@
  * input, which `kzgVerify.test.ts` checks differentially against kzg-wasm. It needs only
  * `[τ]G2` of the mainnet setup, read on first use in tens of milliseconds, so there is no setup
  * load (kzg-wasm's took 12–13 s of one core and blocked the thread); a verification takes about
- * 6 ms (see docs/engine.md, "Point evaluation").
+ * 6 ms (see docs/engine.md, "Point evaluation"). The engine's `Common` carries it as
+ * `customCrypto.kzg` (`vm.ts`), so @ethereumjs's own 0x0a runs on it.
  *
  * Spec: https://eips.ethereum.org/EIPS/eip-4844#point-evaluation-precompile
  */
-import type { Common } from "@ethereumjs/common";
-import { type CustomPrecompile, getActivePrecompiles, type PrecompileFunc } from "@ethereumjs/evm";
 import type { KZG } from "@ethereumjs/util";
 import { OreError } from "../../core/errors.ts";
 import { verifyKzgProofHex } from "./kzgVerify.ts";
@@ -45,33 +44,3 @@ export const oreKzg: Kzg = {
   recoverCellsAndProofs: unsupported("recoverCellsAndProofs"),
   verifyCellKzgProofBatch: unsupported("verifyCellKzgProofBatch"),
 };
-
-/** {@link oreKzg}, for callers that take a loader; resolves at once (there is nothing to load). */
-export function loadKzg(): Promise<Kzg> {
-  return Promise.resolve(oreKzg);
-}
-
-/**
- * The point-evaluation precompile for an @ethereumjs EVM over `common` (pass it in
- * `evmOpts.customPrecompiles`): @ethereumjs's own 0x0a, run after `common.customCrypto.kzg` is
- * set to {@link oreKzg}. @ethereumjs throws "kzg not initialized" without one, which made any
- * block with such a call, deposits included, invalid. It is set here, when a point evaluation
- * first runs, as when kzg-wasm was loaded on first use, so a `Common` that never runs one is
- * left as it was. @ethereumjs treats a `false` as "kzg proof invalid" and a throw as a failed call;
- * both consume the call's gas. The address stays a precompile, so it is warm from the start of
- * every transaction (EIP-2929).
- */
-export function pointEvaluationPrecompile(common: Common): CustomPrecompile {
-  const builtin = getActivePrecompiles(common).get(POINT_EVALUATION_ADDRESS.slice(2)) as
-    | PrecompileFunc
-    | undefined;
-  if (builtin === undefined) throw new Error(`no point-evaluation precompile at ${common.hardfork()}`);
-  return {
-    address: POINT_EVALUATION_ADDRESS,
-    function: async (opts) => {
-      // `customCrypto` is one object shared by every copy of the `Common`.
-      opts.common.customCrypto.kzg ??= oreKzg;
-      return builtin(opts);
-    },
-  };
-}

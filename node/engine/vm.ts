@@ -15,7 +15,7 @@ import { modexpPrecompile } from "../../core/engine/modexp.ts";
 import { pairingPrecompile } from "../../core/engine/pairing.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import type { NodeStore } from "../../core/mpt/nodeStore.ts";
-import { pointEvaluationPrecompile } from "./kzg.ts";
+import { oreKzg } from "./kzg.ts";
 import { OreStateManager } from "./stateManager.ts";
 
 /** The parameter tables @ethereumjs merges into a `Common` whenever it builds a tx, block, EVM or VM. */
@@ -59,12 +59,15 @@ function bin(b: Uint8Array): string {
   return String.fromCharCode.apply(null, b as unknown as number[]);
 }
 
-/** A Cancun `Common` for `chainId` that hashes with Ore's keccak and memoises `ecrecover`. */
+/**
+ * A Cancun `Common` for `chainId` that hashes with Ore's keccak, memoises `ecrecover` and verifies
+ * point evaluations (0x0a) with Ore's KZG (`kzg.ts`).
+ */
 export function oreCommon(chainId: bigint): Common {
   const common = new PreloadedCommon({
     chain: { ...Mainnet, chainId: Number(chainId), name: "ore" },
     hardfork: Hardfork.Cancun,
-    customCrypto: { keccak256, ecrecover: memoEcrecover() },
+    customCrypto: { keccak256, ecrecover: memoEcrecover(), kzg: oreKzg },
   });
   for (const p of PRELOADED) Common.prototype.updateParams.call(common, p);
   return common;
@@ -76,8 +79,7 @@ export function createStateManager(store: NodeStore, stateRoot?: Uint8Array): Or
 }
 
 /**
- * A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. Point evaluation (0x0a) sets
- * `common.customCrypto.kzg` to Ore's KZG verifier the first time it runs; modexp (0x05) refuses a declared
+ * A VM over `stateManager`; `blockHash(n)` answers BLOCKHASH. Modexp (0x05) refuses a declared
  * length over 1,024 bytes (EIP-7823, `core/engine/modexp.ts`) and the pairing (0x08) an input over
  * 256 pairs (`core/engine/pairing.ts`).
  */
@@ -101,11 +103,7 @@ export async function createOreVM(
     stateManager,
     blockchain,
     evmOpts: {
-      customPrecompiles: [
-        modexpPrecompile(common),
-        pairingPrecompile(common),
-        pointEvaluationPrecompile(common),
-      ],
+      customPrecompiles: [modexpPrecompile(common), pairingPrecompile(common)],
     },
   });
 }

@@ -18,7 +18,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { concatBytes as cat } from "../../core/bytes.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
 import type { KzgVerifier } from "../../core/proof/precompiles.ts";
-import { loadKzg } from "../engine/kzg.ts";
+import { oreKzg } from "../engine/kzg.ts";
 import { monomialCommitment, pointEvaluationInput, pointProof } from "../engine/kzgTesting.ts";
 import { compare, deposit, ENV, hex, KEYS, sign, word, world } from "./testing/blockWorld.ts";
 import { low as at } from "./testing/randomBlock.ts";
@@ -171,7 +171,7 @@ describe("transactions sent to a precompile: the machine runs it at depth 0, as 
       direct(c));
 
   test("0x0a: deposits and user transactions of every type (the engine's KZG on both sides)", async () => {
-    await direct(pointEvaluationCase(), await loadKzg());
+    await direct(pointEvaluationCase(), oreKzg);
   }, 120_000);
 
   test("long data: 120 KB to sha256 by deposit, 200 KB to identity and ripemd160, 100 KB to modexp and blake2f", async () => {

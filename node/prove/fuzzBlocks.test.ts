@@ -15,7 +15,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { KzgVerifier } from "../../core/proof/precompiles.ts";
 import { seededRandom } from "../../core/testing/random.ts";
-import { loadKzg } from "../engine/kzg.ts";
+import { oreKzg } from "../engine/kzg.ts";
 import { pointEvaluationInput, pointProof, polynomialBlob } from "../engine/kzgTesting.ts";
 import { blobToKzgCommitment } from "../rollup/kzg.ts";
 import {
@@ -43,9 +43,9 @@ const blockRandom = (k: number) => seededRandom((SEED + Math.imul(k + 1, 0x9e377
 let kzg: KzgVerifier | undefined;
 let pointEvaluation: Uint8Array | undefined;
 
-beforeAll(async () => {
+beforeAll(() => {
   if (!KZG) return;
-  kzg = (await loadKzg()) as unknown as KzgVerifier;
+  kzg = oreKzg;
   const coeffs = [3n, 0xfeed_f00dn, 11n];
   const { y, proof } = pointProof(coeffs, 0x1234n);
   pointEvaluation = pointEvaluationInput(blobToKzgCommitment(polynomialBlob(coeffs)), 0x1234n, y, proof);

@@ -27,7 +27,7 @@ import { encodeDeposit } from "../../core/engine/depositTx.ts";
 import { userDepositSourceHash } from "../../core/engine/sourceHash.ts";
 import { generateBlockAsync } from "../../core/proof/txs.ts";
 import { mountJsonRpc } from "../engine/jsonRpc.ts";
-import { loadKzg, POINT_EVALUATION_ADDRESS } from "../engine/kzg.ts";
+import { oreKzg, POINT_EVALUATION_ADDRESS } from "../engine/kzg.ts";
 import { pointEvaluationInput, pointProof, polynomialBlob, word } from "../engine/kzgTesting.ts";
 import {
   attributes,
@@ -93,7 +93,7 @@ async function buildBlock(txs: Uint8Array[]): Promise<{ p: Payload; receipts: Pa
 async function prove(p: Payload, receipts: Payload[]): Promise<void> {
   const n = BigInt(p.blockNumber);
   const b = await engineBlock(batch, n);
-  const trace = await generateBlockAsync(b.req, b.fetch, { verify: true, kzg: loadKzg });
+  const trace = await generateBlockAsync(b.req, b.fetch, { verify: true, kzg: oreKzg });
   expect({
     stateRoot: toHex(trace.worldRoot),
     gasUsed: trace.blockGasUsed,
