@@ -5,8 +5,8 @@
  * writes — for the contract's answers to be compared with. Not used in production code.
  */
 import type { Address, PublicClient } from "viem";
-import { seededRandom } from "../core/mpt/testing.ts";
 import { encodeWitness, type WitnessNode, witnessRoot } from "../core/proof/witness.ts";
+import { randomBytes, seededRandom } from "../core/testing/random.ts";
 import { stepWitnessHarnessAbi, stepWitnessHarnessBytecode } from "./artifacts/index.ts";
 import type { L1Wallet } from "./testing.ts";
 
@@ -44,12 +44,6 @@ export function randomTree(inner: number, seed: number, maxDepth = 45): WitnessN
   return build(inner, 0);
 }
 
-/** Random bytes from `seed`. */
-export function randomBytes(length: number, seed: number): Uint8Array {
-  const rand = seededRandom(seed);
-  return Uint8Array.from({ length }, () => Math.floor(rand() * 256));
-}
-
 /**
  * A synthetic witness with `inner` inner nodes of random values and preimages of the given
  * lengths (random bytes), and its root.
@@ -60,7 +54,7 @@ export function syntheticWitness(
   seed = 1,
 ): { witness: Uint8Array; root: Uint8Array } {
   const tree = randomTree(inner, seed);
-  const preimages = preimageLengths.map((len, i) => randomBytes(len, seed * 31 + i));
+  const preimages = preimageLengths.map((len, i) => randomBytes(seededRandom(seed * 31 + i), len));
   return { witness: encodeWitness({ tree, preimages }), root: witnessRoot(tree) };
 }
 
@@ -71,7 +65,10 @@ export class MissingNodeError extends Error {
   }
 }
 
-/** Depth of gindex `g`: floor(log2 g). */
+/**
+ * Depth of gindex `g`: floor(log2 g). A witness tree may be 64 deep, so `g` may reach 2^65 − 1,
+ * past what `core/merkle/gindex.ts`'s `depthOf` takes (gindices of the state, below 2^64).
+ */
 export function depthOf(g: bigint): number {
   return g.toString(2).length - 1;
 }

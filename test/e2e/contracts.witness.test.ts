@@ -15,7 +15,6 @@ import {
   deployStepWitnessHarness,
   depthOf,
   MissingNodeError,
-  randomBytes,
   randomTree,
   syntheticWitness,
   valueAt,
@@ -24,7 +23,6 @@ import {
 import { type L1Fixture, setupL1 } from "../../contracts/testing.ts";
 import { fromHex } from "../../core/bytes.ts";
 import { keccak256 } from "../../core/hash/keccak.ts";
-import { seededRandom } from "../../core/mpt/testing.ts";
 import { generateFrame } from "../../core/proof/generator.ts";
 import { G } from "../../core/proof/layout.ts";
 import { StepMachine } from "../../core/proof/machine.ts";
@@ -38,6 +36,7 @@ import {
   witnessRoot,
 } from "../../core/proof/witness.ts";
 import { buildWorld } from "../../core/proof/world.ts";
+import { randomBytes, seededRandom } from "../../core/testing/random.ts";
 
 let f: L1Fixture;
 let harness: Hex;
@@ -209,7 +208,7 @@ describe("real witnesses", () => {
       let tree: WitnessNode = decodeWitness(s.witness).tree;
       const touched = s.access.filter((g) => g >= 2n);
       const sets = touched.filter(() => rand() < 0.5).sort(() => rand() - 0.5);
-      const values = sets.map((_, j) => randomBytes(32, i * 1000 + j));
+      const values = sets.map((_, j) => randomBytes(seededRandom(i * 1000 + j), 32));
       let expected: string;
       try {
         for (const [j, g] of sets.entries()) tree = withValue(tree, g, values[j]!);
@@ -430,7 +429,7 @@ describe("malformed witnesses", () => {
     const w = encodeWitness({ tree, preimages: [] });
     expect(tsError(w)).toBe("accepted");
     const deepest = (1n << 65n) - 1n; // right, right, … 64 times
-    const x = randomBytes(32, 3);
+    const x = randomBytes(seededRandom(3), 32);
     const [root, got, post] = await read<Checked>("check", [hex(w), [deepest, 2n], [deepest], [hex(x)]]);
     expect(root).toBe(hex(witnessRoot(tree)));
     expect(got).toEqual([hex(new Uint8Array(32).fill(7)), hex(Uint8Array.of(63, ...new Uint8Array(31)))]);
